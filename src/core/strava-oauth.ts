@@ -1,0 +1,72 @@
+import { AuthorizationRequest } from './authorization-request.ts';
+import type { AuthorizationUrlOptions } from './authorize-url.ts';
+import type { Scope } from './scopes.ts';
+import { deauthorize, exchangeCode, refreshTokens, revokeToken, type OAuthConfig } from './token-endpoint.ts';
+import type { TokenSet } from './token-set.ts';
+
+/** {@link OAuthConfig} plus the redirect URI your app registered. */
+export interface StravaOAuthConfig extends OAuthConfig {
+  redirectUri: string;
+}
+
+/**
+ * Strava OAuth for one application, every step in one place.
+ *
+ * @example
+ * const oauth = new StravaOAuth({ clientId, clientSecret, redirectUri: 'http://localhost:8080/callback' });
+ * const request = oauth.authorize({ scopes: 'activity:read_all,activity:write' });
+ * // send the browser to request.url; on the callback:
+ * const tokens = await oauth.finish(request, callbackUrl);
+ */
+export class StravaOAuth {
+  readonly config: Readonly<StravaOAuthConfig>;
+
+  constructor(config: StravaOAuthConfig) {
+    this.config = Object.freeze({ ...config });
+  }
+
+  /** Starts a login: the authorize URL with a fresh state, to be completed once. */
+  authorize(options: Omit<AuthorizationUrlOptions, 'clientId' | 'redirectUri' | 'baseUrl'> = {}): AuthorizationRequest {
+    return AuthorizationRequest.create({
+      ...options,
+      clientId: this.config.clientId,
+      redirectUri: this.config.redirectUri,
+      ...(this.config.baseUrl ? { baseUrl: this.config.baseUrl } : {}),
+    });
+  }
+
+  /**
+   * Checks the callback against the request (state, denial) and exchanges the code. Unticked
+   * scopes are not an error here: the token set holds what was granted; compare with
+   * `tokens.hasScopes(...)` or the result of `request.complete` to explain what is missing.
+   */
+  async finish(request: AuthorizationRequest, callback: string | URL | URLSearchParams): Promise<TokenSet> {
+    const { code, scopes } = request.complete(callback);
+    return this.exchangeCode(code, scopes);
+  }
+
+  /** Exchanges a code (see {@link exchangeCode}). */
+  exchangeCode(code: string, grantedScopes: readonly Scope[]): Promise<TokenSet> {
+    return exchangeCode(this.config, code, { scopes: grantedScopes });
+  }
+
+  /** Refreshes (see {@link refreshTokens}); persist the result before using it. */
+  refresh(tokens: TokenSet): Promise<TokenSet> {
+    return refreshTokens(this.config, tokens);
+  }
+
+  /** Revokes access at Strava (both tokens of the grant). */
+  revoke(tokens: TokenSet | string): Promise<void> {
+    return typeof tokens === 'string' ? revokeToken(this.config, tokens) : revokeToken(this.config, tokens.refreshToken, 'refresh_token');
+  }
+
+  /** The legacy deauthorization (retired 2027-06-01). */
+  deauthorize(tokens: TokenSet | string): Promise<void> {
+    return deauthorize(this.config, typeof tokens === 'string' ? tokens : tokens.accessToken);
+  }
+
+  /** The client secret is left out. */
+  toJSON(): Record<string, unknown> {
+    return { clientId: this.config.clientId, clientSecret: '[redacted]', redirectUri: this.config.redirectUri, baseUrl: this.config.baseUrl };
+  }
+}

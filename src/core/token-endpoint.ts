@@ -1,0 +1,123 @@
+import { systemClock, type Clock } from './clock.ts';
+import { STRAVA_OAUTH_BASE_URL, joinUrl } from './endpoints.ts';
+import { StravaServerError } from './errors/server-error.ts';
+import { NetworkError } from './errors/network-error.ts';
+import { send, type FetchLike } from './http.ts';
+import { DEFAULT_RETRY, withRetry, type RetryPolicy, type Sleep } from './retry.ts';
+import type { Scope } from './scopes.ts';
+import { parseTokenResponse } from './token-response.ts';
+import type { AthleteSummary, TokenSet } from './token-set.ts';
+
+/** Your Strava API application, and how to reach Strava. */
+export interface OAuthConfig {
+  clientId: string | number;
+  clientSecret: string;
+  /** Where Strava's OAuth endpoints live (default https://www.strava.com); the emulator's URL in tests. */
+  baseUrl?: string;
+  fetch?: FetchLike;
+  clock?: Clock;
+  /** The command that logs the athlete in again, quoted by errors whose remedy is a new login. */
+  loginCommand?: string;
+  /** Retries for revocation on network errors and 5xx (protocol: "503 may be retried"). */
+  retry?: RetryPolicy;
+  sleep?: Sleep;
+}
+
+function resolve(config: OAuthConfig) {
+  return {
+    base: config.baseUrl ?? STRAVA_OAUTH_BASE_URL,
+    fetch: config.fetch ?? ((input, init) => globalThis.fetch(input, init)),
+    clock: config.clock ?? systemClock,
+  } satisfies { base: string; fetch: FetchLike; clock: Clock };
+}
+
+async function postTokenEndpoint(config: OAuthConfig, params: Record<string, string>) {
+  const { base, fetch, clock } = resolve(config);
+  // Strava wants the client credentials in the body; HTTP Basic is not honoured on /oauth/token.
+  const body = new URLSearchParams({ client_id: String(config.clientId), client_secret: config.clientSecret, ...params });
+  return send(
+    fetch,
+    new URL(joinUrl(base, '/oauth/token')),
+    { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' }, body },
+    { endpoint: 'POST /oauth/token', clock, ...(config.loginCommand ? { loginCommand: config.loginCommand } : {}) },
+  );
+}
+
+/**
+ * Exchanges an authorization code for tokens. `scopes` are the ones the callback reported as
+ * granted: Strava's token response does not repeat them, and they travel with the token set.
+ *
+ * @example
+ * const { code, scopes } = request.complete(callbackUrl);
+ * const tokens = await exchangeCode(config, code, { scopes });
+ */
+export async function exchangeCode(config: OAuthConfig, code: string, options: { scopes: readonly Scope[] }): Promise<TokenSet> {
+  const response = await postTokenEndpoint(config, { grant_type: 'authorization_code', code });
+  return parseTokenResponse(response.status, response.text, { scopes: options.scopes, clock: resolve(config).clock });
+}
+
+/**
+ * Refreshes a token set. The result may hold a new refresh token, in which case the old one is
+ * already dead at Strava: persist the result before using it. Not retried here: a retry after a
+ * lost response would send a refresh token that may have just been rotated (the token manager
+ * decides when retrying is safe).
+ */
+export async function refreshTokens(
+  config: OAuthConfig,
+  current: TokenSet | { refreshToken: string; scopes: readonly Scope[]; athlete?: AthleteSummary },
+): Promise<TokenSet> {
+  const response = await postTokenEndpoint(config, { grant_type: 'refresh_token', refresh_token: current.refreshToken });
+  return parseTokenResponse(response.status, response.text, {
+    scopes: current.scopes,
+    athlete: current.athlete,
+    clock: resolve(config).clock,
+  });
+}
+
+function retryable(error: unknown): boolean {
+  return error instanceof NetworkError || error instanceof StravaServerError;
+}
+
+/**
+ * Revokes a token at Strava (`POST /oauth/revoke`, HTTP Basic). Revoking either token revokes the
+ * other. Strava answers 200 even for unknown or expired tokens, so this succeeds for them too.
+ * Network errors and 5xx are retried.
+ */
+export async function revokeToken(
+  config: OAuthConfig,
+  token: string,
+  hint?: 'access_token' | 'refresh_token',
+): Promise<void> {
+  const { base, fetch, clock } = resolve(config);
+  const body = new URLSearchParams({ token });
+  if (hint) body.set('token_type_hint', hint);
+  const basic = btoa(`${config.clientId}:${config.clientSecret}`);
+  await withRetry(
+    () =>
+      send(
+        fetch,
+        new URL(joinUrl(base, '/oauth/revoke')),
+        {
+          method: 'POST',
+          headers: { authorization: `Basic ${basic}`, 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+          body,
+        },
+        { endpoint: 'POST /oauth/revoke', clock },
+      ),
+    { policy: config.retry ?? DEFAULT_RETRY, shouldRetry: retryable, ...(config.sleep ? { sleep: config.sleep } : {}) },
+  );
+}
+
+/**
+ * The legacy way to end access (`POST /oauth/deauthorize`, retired 2027-06-01): invalidates every
+ * token the app holds for the athlete. The token travels in the Authorization header, never the URL.
+ */
+export async function deauthorize(config: Pick<OAuthConfig, 'baseUrl' | 'fetch' | 'clock'>, accessToken: string): Promise<void> {
+  const { base, fetch, clock } = resolve(config as OAuthConfig);
+  await send(
+    fetch,
+    new URL(joinUrl(base, '/oauth/deauthorize')),
+    { method: 'POST', headers: { authorization: `Bearer ${accessToken}`, accept: 'application/json' } },
+    { endpoint: 'POST /oauth/deauthorize', clock },
+  );
+}
