@@ -21,14 +21,14 @@ function fail(what: string, status: number): never {
  * {@link MalformedResponseError}: never a half-filled set. The body is never quoted in errors.
  */
 export function parseTokenResponse(status: number, text: string, context: TokenResponseContext): TokenSet {
-  let body: Record<string, unknown>;
+  let parsed: unknown;
   try {
-    const parsed: unknown = JSON.parse(text);
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return fail('the body is not a JSON object', status);
-    body = parsed as Record<string, unknown>;
+    parsed = JSON.parse(text);
   } catch {
     return fail('the body is not JSON', status);
   }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return fail('the body is not a JSON object', status);
+  const body = parsed as Record<string, unknown>;
   const { access_token, refresh_token, expires_at, expires_in, token_type, athlete, scope } = body;
   if (typeof access_token !== 'string' || access_token === '') fail('access_token is missing', status);
   if (typeof refresh_token !== 'string' || refresh_token === '') fail('refresh_token is missing', status);
