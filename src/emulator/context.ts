@@ -1,0 +1,21 @@
+/**
+ * What every route handler gets: the state, the counters, and the settings a test may change
+ * while the emulator runs.
+ */
+import type { ManualClock } from '../core/clock.ts';
+import type { EmulatorSettings } from './settings.ts';
+import type { StatsRecorder } from './stats.ts';
+import type { EmulatorState } from './state.ts';
+import type { AppConfig } from './types.ts';
+
+/** Shared by all handlers of one emulator. */
+export interface EmulatorContext {
+  readonly state: EmulatorState;
+  readonly stats: StatsRecorder;
+  readonly clock: ManualClock;
+  /** The app named by the `clientId` / `clientSecret` options. */
+  readonly defaultApp: AppConfig;
+  readonly settings: EmulatorSettings;
+  /** Base URL, known once the server listens. */
+  url: string;
+}

@@ -1,0 +1,102 @@
+/**
+ * `/_emulator/...`: the emulator's remote control, so another process (a bench's workers, a test
+ * in another language, the CLI) can do what the `Emulator` object does in-process. JSON in, JSON
+ * out; errors use Strava's error shape with resource `Emulator`. Not counted in stats.
+ */
+import type { EmulatorContext } from './context.ts';
+import { badRequest } from './errors.ts';
+import { empty, fail, json, type EmulatorRequest, type EmulatorResponse } from './http.ts';
+import { issueTokens } from './issue-tokens.ts';
+import type { Router } from './router.ts';
+import { validateConsentPolicy } from './settings.ts';
+
+/** Adds the control routes to `router`. */
+export function registerControlRoutes(router: Router, ctx: EmulatorContext): void {
+  const control = { control: true };
+  router.add('GET', '/_emulator', () => json(200, describe(ctx)), control);
+  router.add('GET', '/_emulator/stats', () => json(200, ctx.stats.snapshot()), control);
+  router.add(
+    'POST',
+    '/_emulator/stats/reset',
+    () => {
+      ctx.stats.reset();
+      return empty(204);
+    },
+    control,
+  );
+  router.add(
+    'POST',
+    '/_emulator/consent',
+    withJsonBody('consent', (body) => {
+      ctx.settings.consent = validateConsentPolicy(body);
+      return json(200, { consent: ctx.settings.consent });
+    }),
+    control,
+  );
+  router.add(
+    'POST',
+    '/_emulator/clock',
+    withJsonBody('advance', (body) => {
+      const advance = (body as { advance?: unknown } | null)?.advance;
+      if (typeof advance !== 'number' || !Number.isFinite(advance)) throw new Error('Send {"advance": <seconds>}.');
+      ctx.clock.advance(advance);
+      return json(200, clockTime(ctx));
+    }),
+    control,
+  );
+  // Who a token speaks for, judged exactly as the API will (Strava has no such endpoint; tests
+  // and other processes use it to ask "is this token still valid?" without side effects).
+  router.add(
+    'GET',
+    '/_emulator/introspect',
+    (req) => {
+      const check = ctx.state.authenticate(req.headers.authorization);
+      if (!check.ok) return fail(check.failure);
+      return json(200, { athleteId: check.athlete.id, clientId: check.clientId, scopes: check.scopes, expiresAt: check.expiresAt });
+    },
+    control,
+  );
+  router.add(
+    'POST',
+    '/_emulator/tokens',
+    withJsonBody('tokens', (body) => json(200, issueTokens(ctx, (body ?? {}) as Parameters<typeof issueTokens>[1]))),
+    control,
+  );
+}
+
+/** What `GET /_emulator` answers: enough for another process to configure a client. */
+function describe(ctx: EmulatorContext): Record<string, unknown> {
+  return {
+    url: ctx.url,
+    oauthUrl: `${ctx.url}/oauth`,
+    apiUrl: `${ctx.url}/api/v3`,
+    clientId: ctx.defaultApp.clientId,
+    clientSecret: ctx.defaultApp.clientSecret,
+    callbackDomain: ctx.defaultApp.callbackDomain,
+    consent: ctx.settings.consent,
+    rotateRefreshTokens: ctx.settings.rotateRefreshTokens,
+    ...clockTime(ctx),
+  };
+}
+
+function clockTime(ctx: EmulatorContext): { now: number; nowMs: number } {
+  const nowMs = ctx.clock.now();
+  return { now: Math.floor(nowMs / 1000), nowMs };
+}
+
+/**
+ * Parses the JSON body (empty reads as null) and turns a thrown Error into a 400 naming `field`,
+ * with the Error's text as the message so the caller learns what to send.
+ */
+function withJsonBody(field: string, handle: (body: unknown) => EmulatorResponse): (req: EmulatorRequest) => EmulatorResponse {
+  return (req) => {
+    try {
+      const text = req.body.toString('utf8').trim();
+      return handle(text === '' ? null : JSON.parse(text));
+    } catch (error) {
+      const failure = badRequest('Emulator', field, 'invalid');
+      failure.body.message = error instanceof Error ? error.message : String(error);
+      return fail(failure);
+    }
+  };
+}

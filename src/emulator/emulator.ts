@@ -1,0 +1,138 @@
+/**
+ * {@link startEmulator}: wires state, persistence, settings and the HTTP server into a running
+ * {@link Emulator}.
+ */
+import type { Server } from 'node:http';
+import { ManualClock } from '../core/clock.ts';
+import type { EmulatorContext } from './context.ts';
+import { issueTokens, type IssueTokensOptions } from './issue-tokens.ts';
+import { StateFile } from './persistence.ts';
+import { buildRouter, closeServer, listen } from './server.ts';
+import { validateConsentPolicy, validateRotationPolicy } from './settings.ts';
+import { EmulatorState } from './state.ts';
+import { StatsRecorder } from './stats.ts';
+import type {
+  AppConfig,
+  Athlete,
+  ConsentPolicy,
+  Emulator,
+  EmulatorOptions,
+  EmulatorStats,
+  RotationPolicy,
+  SummaryAthlete,
+  TokenResponse,
+} from './types.ts';
+
+/** Client id of the default app. */
+export const DEFAULT_CLIENT_ID = 12345;
+/** Client secret of the default app: fixed, so documentation and examples work as written. */
+export const DEFAULT_CLIENT_SECRET = 'emulator-secret-0123456789abcdef';
+/** Authorization Callback Domain of the default app. */
+export const DEFAULT_CALLBACK_DOMAIN = 'localhost';
+/** Lifetime of an authorization code. Strava's is undocumented ("minutes"). */
+export const DEFAULT_CODE_LIFETIME_SECONDS = 600;
+
+/**
+ * Starts an emulated Strava (OAuth side) on 127.0.0.1.
+ *
+ * @example
+ * const emu = await startEmulator({ clock: new ManualClock({ frozen: true }) });
+ * emu.setConsent({ policy: 'approve' });
+ * // ... drive GET emu.url + '/oauth/authorize', POST emu.url + '/oauth/token' ...
+ * emu.clock.advance(6 * 3600);
+ * await emu.close();
+ */
+export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
+  const clock = options.clock ?? new ManualClock();
+  const log = options.log;
+  const defaultApp: AppConfig = {
+    clientId: options.clientId ?? DEFAULT_CLIENT_ID,
+    clientSecret: options.clientSecret ?? DEFAULT_CLIENT_SECRET,
+    callbackDomain: options.callbackDomain ?? DEFAULT_CALLBACK_DOMAIN,
+  };
+  let stateFile: StateFile | null = null;
+  const state = new EmulatorState({
+    clock,
+    apps: [defaultApp, ...(options.apps ?? [])],
+    codeLifetimeSeconds: options.codeLifetimeSeconds ?? DEFAULT_CODE_LIFETIME_SECONDS,
+    onChange: () => stateFile?.markDirty(),
+  });
+  if (options.statePath) {
+    stateFile = new StateFile(options.statePath, () => state.snapshot(), (error) => {
+      log?.(`emulator could not save ${options.statePath}: ${error instanceof Error ? error.message : String(error)}`);
+    });
+    const saved = stateFile.load();
+    if (saved) state.restore(saved);
+  }
+  const ctx: EmulatorContext = {
+    state,
+    stats: new StatsRecorder(),
+    clock,
+    defaultApp,
+    settings: { consent: validateConsentPolicy(options.consent ?? null), rotateRefreshTokens: 'when-access-renewed' },
+    url: '',
+  };
+  const { server, port } = await listen(buildRouter(ctx), ctx, options.port ?? 0, {
+    ...(log && { log }),
+    afterHandler: () => stateFile?.flush(),
+  });
+  ctx.url = `http://127.0.0.1:${port}`;
+  return new RunningEmulator(ctx, server, port, stateFile);
+}
+
+class RunningEmulator implements Emulator {
+  readonly url: string;
+  readonly port: number;
+  readonly clientId: number;
+  readonly clientSecret: string;
+  readonly clock: ManualClock;
+  readonly #ctx: EmulatorContext;
+  readonly #server: Server;
+  readonly #stateFile: StateFile | null;
+  #closed: Promise<void> | null = null;
+
+  constructor(ctx: EmulatorContext, server: Server, port: number, stateFile: StateFile | null) {
+    this.#ctx = ctx;
+    this.#server = server;
+    this.#stateFile = stateFile;
+    this.url = ctx.url;
+    this.port = port;
+    this.clientId = ctx.defaultApp.clientId;
+    this.clientSecret = ctx.defaultApp.clientSecret;
+    this.clock = ctx.clock;
+  }
+
+  get rotateRefreshTokens(): RotationPolicy {
+    return this.#ctx.settings.rotateRefreshTokens;
+  }
+
+  set rotateRefreshTokens(policy: RotationPolicy) {
+    this.#ctx.settings.rotateRefreshTokens = validateRotationPolicy(policy);
+  }
+
+  setConsent(policy: ConsentPolicy | null): void {
+    this.#ctx.settings.consent = validateConsentPolicy(policy);
+  }
+
+  stats(): EmulatorStats {
+    return this.#ctx.stats.snapshot();
+  }
+
+  resetStats(): void {
+    this.#ctx.stats.reset();
+  }
+
+  addAthlete(athlete: Partial<SummaryAthlete> = {}): Athlete {
+    return this.#ctx.state.addAthlete(athlete);
+  }
+
+  issueTokens(options: IssueTokensOptions): TokenResponse {
+    return issueTokens(this.#ctx, options);
+  }
+
+  /** Stops the server and writes any unsaved state. Safe to call twice. */
+  close(): Promise<void> {
+    this.#closed ??= closeServer(this.#server).then(() => this.#stateFile?.flush());
+    return this.#closed;
+  }
+}

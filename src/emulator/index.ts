@@ -1,0 +1,22 @@
+/**
+ * A Strava emulator for tests, benches and offline development: the OAuth side of
+ * www.strava.com (authorize, consent page, token, revoke, deauthorize) on 127.0.0.1, with a
+ * clock you can move and a remote control under `/_emulator`.
+ *
+ * @example
+ * import { startEmulator } from 'strava-auth/emulator';
+ * const emu = await startEmulator();
+ * console.log(emu.url, emu.clientId, emu.clientSecret);
+ */
+export {
+  DEFAULT_CALLBACK_DOMAIN,
+  DEFAULT_CLIENT_ID,
+  DEFAULT_CLIENT_SECRET,
+  DEFAULT_CODE_LIFETIME_SECONDS,
+  startEmulator,
+} from './emulator.ts';
+export { runEmulatorCommand, type CommandIo } from './command.ts';
+export type { StravaErrorBody, StravaErrorDetail } from './errors.ts';
+export type { IssueTokensOptions } from './issue-tokens.ts';
+export { VALID_SCOPES } from './scopes.ts';
+export type * from './types.ts';

@@ -1,0 +1,115 @@
+/**
+ * The HTTP side: the route table in one place, and the node:http server that reads a request,
+ * runs its route and writes the answer. Binds 127.0.0.1 only: the emulator hands out secrets and
+ * tokens to whoever asks, so it must not be reachable from the network.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { registerApiRoutes } from './api/routes.ts';
+import type { EmulatorContext } from './context.ts';
+import { registerControlRoutes } from './control-routes.ts';
+import { notFound } from './errors.ts';
+import { fail, json, type EmulatorResponse } from './http.ts';
+import { acceptHandler } from './oauth-accept.ts';
+import { authorizeHandler } from './oauth-authorize.ts';
+import { deauthorizeHandler } from './oauth-deauthorize.ts';
+import { revokeHandler } from './oauth-revoke.ts';
+import { tokenHandler } from './oauth-token.ts';
+import { Router } from './router.ts';
+
+/** Larger bodies are refused: nothing Strava's OAuth endpoints take comes near it. */
+const MAX_BODY_BYTES = 1024 * 1024;
+
+/** Every route the emulator answers. API routes are added by `api/routes.ts`. */
+export function buildRouter(ctx: EmulatorContext): Router {
+  const router = new Router();
+  const authorize = authorizeHandler(ctx);
+  const token = tokenHandler(ctx);
+  router.add('GET', '/oauth/authorize', authorize);
+  router.add('GET', '/oauth/mobile/authorize', authorize);
+  router.add('POST', '/oauth/accept', acceptHandler(ctx));
+  router.add('POST', '/oauth/token', token);
+  router.add('POST', '/api/v3/oauth/token', token);
+  router.add('POST', '/oauth/revoke', revokeHandler(ctx));
+  router.add('POST', '/oauth/deauthorize', deauthorizeHandler(ctx));
+  registerControlRoutes(router, ctx);
+  registerApiRoutes(router, ctx);
+  return router;
+}
+
+/** How the server reports. */
+export interface ServerHooks {
+  /** One line per request; never secrets (only method, path without query, status). */
+  log?: (line: string) => void;
+  /** Runs after each handler, before the answer is written (persists state changes). */
+  afterHandler?: () => void;
+}
+
+/** Starts listening on 127.0.0.1:`port` (0 = any free port). */
+export async function listen(router: Router, ctx: EmulatorContext, port: number, hooks: ServerHooks = {}): Promise<{ server: Server; port: number }> {
+  const server = createServer((req, res) => {
+    void serve(router, ctx, hooks, req, res);
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  return { server, port: (server.address() as AddressInfo).port };
+}
+
+/** Stops accepting, drops idle keep-alive connections, and resolves once closed. */
+export function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.close((error) => (error ? reject(error) : resolve()));
+    server.closeAllConnections();
+  });
+}
+
+async function serve(router: Router, ctx: EmulatorContext, hooks: ServerHooks, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const started = performance.now();
+  const method = req.method ?? 'GET';
+  const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+  let response: EmulatorResponse;
+  try {
+    response = await route(router, ctx, method, url, req);
+    hooks.afterHandler?.();
+  } catch (error) {
+    hooks.log?.(`emulator error: ${error instanceof Error ? error.message : String(error)}`);
+    response = json(500, { message: 'Internal Server Error', errors: [] });
+  }
+  res.writeHead(response.status, { ...response.headers, 'content-length': Buffer.byteLength(response.body) });
+  res.end(response.body);
+  hooks.log?.(`${method} ${url.pathname} ${response.status} ${Math.round(performance.now() - started)}ms`);
+}
+
+async function route(router: Router, ctx: EmulatorContext, method: string, url: URL, req: IncomingMessage): Promise<EmulatorResponse> {
+  const match = router.match(method, url.pathname);
+  if (match.kind === 'not-found') {
+    ctx.stats.count('notFound');
+    return fail(notFound());
+  }
+  if (match.kind === 'method-not-allowed') {
+    const response = json(405, { message: 'Method Not Allowed', errors: [] });
+    response.headers.allow = match.allowed.join(', ');
+    return response;
+  }
+  const body = await readBody(req);
+  if (body === null) return json(413, { message: 'Payload Too Large', errors: [] });
+  if (!match.route.control) ctx.stats.call(method, match.route.path);
+  return match.route.handler({ method, url, headers: req.headers, body, pathParams: match.pathParams });
+}
+
+/** The whole body, or null past {@link MAX_BODY_BYTES}. */
+async function readBody(req: IncomingMessage): Promise<Buffer | null> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) return null;
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
