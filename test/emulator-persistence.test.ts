@@ -58,10 +58,14 @@ test('changes made through the Emulator object are saved too', async (t) => {
   assert.equal(JSON.parse(readFileSync(path, 'utf8')).grants[0].refreshToken, tokens.refresh_token);
 });
 
-test('a broken state file stops the start with a clear message instead of being overwritten', async (t) => {
-  const { dir } = tempStatePath(t);
-  const path = join(dir, 'state.json');
-  writeFileSync(path, '{"something":"else"}');
-  await assert.rejects(startEmulator({ statePath: path }), /is not an emulator state file \(version 1\)/);
-  assert.equal(readFileSync(path, 'utf8'), '{"something":"else"}');
-});
+for (const broken of ['{"something":"else"}', 'not json at all']) {
+  test(`a broken state file (${broken}) stops the start with a clear message instead of being overwritten`, async (t) => {
+    const { dir } = tempStatePath(t);
+    const path = join(dir, 'state.json');
+    writeFileSync(path, broken);
+    await assert.rejects(startEmulator({ statePath: path }), {
+      message: `${path} is not an emulator state file (version 1); move it away to start afresh.`,
+    });
+    assert.equal(readFileSync(path, 'utf8'), broken);
+  });
+}

@@ -9,6 +9,7 @@ import { empty, fail, json, type EmulatorRequest, type EmulatorResponse } from '
 import { issueTokens } from './issue-tokens.ts';
 import type { Router } from './router.ts';
 import { validateConsentPolicy } from './settings.ts';
+import type { IssueTokensOptions } from './types.ts';
 
 /** Adds the control routes to `router`. */
 export function registerControlRoutes(router: Router, ctx: EmulatorContext): void {
@@ -59,7 +60,7 @@ export function registerControlRoutes(router: Router, ctx: EmulatorContext): voi
   router.add(
     'POST',
     '/_emulator/tokens',
-    withJsonBody('tokens', (body) => json(200, issueTokens(ctx, (body ?? {}) as Parameters<typeof issueTokens>[1]))),
+    withJsonBody('tokens', (body) => json(200, issueTokens(ctx, (body ?? {}) as IssueTokensOptions))),
     control,
   );
 }

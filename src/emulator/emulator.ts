@@ -5,7 +5,7 @@
 import type { Server } from 'node:http';
 import { ManualClock } from '../core/clock.ts';
 import type { EmulatorContext } from './context.ts';
-import { issueTokens, type IssueTokensOptions } from './issue-tokens.ts';
+import { issueTokens } from './issue-tokens.ts';
 import { StateFile } from './persistence.ts';
 import { buildRouter, closeServer, listen } from './server.ts';
 import { validateConsentPolicy, validateRotationPolicy } from './settings.ts';
@@ -18,6 +18,7 @@ import type {
   Emulator,
   EmulatorOptions,
   EmulatorStats,
+  IssueTokensOptions,
   RotationPolicy,
   SummaryAthlete,
   TokenResponse,

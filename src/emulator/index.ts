@@ -17,6 +17,5 @@ export {
 } from './emulator.ts';
 export { runEmulatorCommand, type CommandIo } from './command.ts';
 export type { StravaErrorBody, StravaErrorDetail } from './errors.ts';
-export type { IssueTokensOptions } from './issue-tokens.ts';
 export { VALID_SCOPES } from './scopes.ts';
 export type * from './types.ts';

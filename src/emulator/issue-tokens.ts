@@ -6,14 +6,7 @@ import type { EmulatorContext } from './context.ts';
 import { codeExchangeResponse } from './oauth-token.ts';
 import { isScope } from '../core/scopes.ts';
 import { withRead } from './scopes.ts';
-import type { TokenResponse } from './types.ts';
-
-/** What to mint: for whom (default: the first athlete; unknown ids are created), which app, which scopes. */
-export interface IssueTokensOptions {
-  athleteId?: number;
-  scopes: string[];
-  clientId?: number;
-}
+import type { IssueTokensOptions, TokenResponse } from './types.ts';
 
 /**
  * Mints a grant as if the athlete had approved `scopes` (plus `read`, which Strava always grants).

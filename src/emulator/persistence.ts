@@ -31,7 +31,7 @@ export class StateFile {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
       throw error;
     }
-    const snapshot = JSON.parse(text) as Partial<StateSnapshot>;
+    const snapshot = parseJson(text) as Partial<StateSnapshot> | null;
     if (snapshot?.version !== 1 || !Array.isArray(snapshot.grants)) {
       throw new Error(`${this.path} is not an emulator state file (version 1); move it away to start afresh.`);
     }
@@ -65,6 +65,14 @@ export class StateFile {
     if (!this.#dirty) return;
     this.#dirty = false;
     writeAtomically(this.path, `${JSON.stringify(this.#snapshot(), null, 2)}\n`);
+  }
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null; // Reported by the caller with the file's name.
   }
 }
 

@@ -272,12 +272,13 @@ export class EmulatorState {
     const current = this.currentAccessToken(grant);
     const sameAccessToken = current.expiresAt - this.nowSeconds() > SAME_TOKEN_WINDOW_SECONDS;
     const access = sameAccessToken ? current : this.#mintAccessToken(grant);
-    if (rotation === 'always' || (rotation === 'when-access-renewed' && !sameAccessToken)) {
+    const rotate = rotation === 'always' || (rotation === 'when-access-renewed' && !sameAccessToken);
+    if (rotate) {
       this.#byRefreshToken.delete(grant.refreshToken);
       grant.refreshToken = newToken();
       this.#byRefreshToken.set(grant.refreshToken, grant);
     }
-    this.#onChange();
+    if (rotate || !sameAccessToken) this.#onChange();
     return { grant, access, sameAccessToken };
   }
 

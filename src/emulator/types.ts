@@ -100,6 +100,13 @@ export interface RefreshResponse {
   refresh_token: string;
 }
 
+/** What {@link Emulator.issueTokens} mints: for whom (default: the first athlete; unknown ids are created), which app, which scopes. */
+export interface IssueTokensOptions {
+  athleteId?: number;
+  scopes: string[];
+  clientId?: number;
+}
+
 /** Counters since start or the last reset. Control traffic (`/_emulator/...`) is not counted. */
 export interface EmulatorStats {
   /** Requests per route, keyed by method and path template, e.g. `POST /oauth/token`. */
@@ -133,7 +140,7 @@ export interface Emulator {
   /** Adds an athlete (default: next free id, a realistic name). */
   addAthlete(athlete?: Partial<SummaryAthlete>): Athlete;
   /** Mints tokens as a code exchange would, without the browser step. `read` is always granted. */
-  issueTokens(options: { athleteId?: number; scopes: string[]; clientId?: number }): TokenResponse;
+  issueTokens(options: IssueTokensOptions): TokenResponse;
   /** Refresh-token rotation; default `when-access-renewed`. */
   rotateRefreshTokens: RotationPolicy;
   close(): Promise<void>;
