@@ -1,0 +1,1 @@
+export * from './corrupt-token-file-error.ts';

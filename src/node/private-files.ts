@@ -1,0 +1,97 @@
+/**
+ * Files only their owner can read, written so that a crash at any instant leaves the old content
+ * or the new one, never a mix. Used by the file store for token files.
+ */
+import { randomBytes } from 'node:crypto';
+import { chmod, mkdir, open, rename, unlink } from 'node:fs/promises';
+import { basename, dirname, join, relative, sep } from 'node:path';
+
+/** Receives a warning meant for the person running the program. */
+export type Warn = (message: string) => void;
+
+/** The default warning channel: Node's process warnings (stderr, silenced by `--no-warnings`). */
+export const emitWarning: Warn = (message) => process.emitWarning(message, { code: 'STRAVA_AUTH_PERMISSIONS' });
+
+const onWindows = process.platform === 'win32';
+
+/** Quotes a path for a POSIX shell, so a suggested command can be pasted as is. */
+export function shellQuote(path: string): string {
+  return /^[\w@%+=:,./-]+$/.test(path) ? path : `'${path.replaceAll("'", `'\\''`)}'`;
+}
+
+/**
+ * Creates `dir` and any missing parents with mode 0700 whatever the umask (mkdir's mode is
+ * filtered by it). Directories that already existed are left alone: the read-side check warns
+ * about them instead of changing a directory the user may have set up on purpose.
+ */
+export async function ensurePrivateDir(dir: string): Promise<void> {
+  const first = await mkdir(dir, { recursive: true, mode: 0o700 });
+  if (first === undefined || onWindows) return;
+  const created = relative(first, dir).split(sep).filter(Boolean);
+  let path = first;
+  await chmod(path, 0o700);
+  for (const part of created) {
+    path = join(path, part);
+    await chmod(path, 0o700);
+  }
+}
+
+/**
+ * The warning for a file or directory other users can get at, with the command that fixes it,
+ * or undefined when `mode` is private. Windows has no such mode bits, so it never warns there.
+ */
+export function permissionWarning(path: string, mode: number, kind: 'file' | 'directory'): string | undefined {
+  if (onWindows || (mode & 0o077) === 0) return undefined;
+  const wanted = kind === 'file' ? '600' : '700';
+  return (
+    `strava-auth: the ${kind} ${path} is accessible by other users (mode ${(mode & 0o777).toString(8).padStart(3, '0')}) and holds Strava tokens. ` +
+    `Fix it with: chmod ${wanted} ${shellQuote(path)}`
+  );
+}
+
+/** fsync of a directory, so a rename in it survives a power cut. Some systems cannot; that is fine. */
+export async function syncDir(dir: string): Promise<void> {
+  if (onWindows) return;
+  const handle = await open(dir, 'r');
+  try {
+    await handle.sync();
+  } catch (error) {
+    if (!['EINVAL', 'EPERM', 'EISDIR', 'EBADF'].includes((error as NodeJS.ErrnoException).code ?? '')) throw error;
+  } finally {
+    await handle.close();
+  }
+}
+
+/** `text` as a literal inside a regular expression. */
+export function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** Whether `name` (in the same directory) is a temporary file {@link writeFileAtomic} made for `path`. */
+export function isTempFileOf(path: string, name: string): boolean {
+  return new RegExp(`^\\.${escapeRegExp(basename(path))}\\.\\d+-[0-9a-f]{12}\\.tmp$`).test(name);
+}
+
+/**
+ * Replaces `path` with `text` atomically: a temporary file (mode 0600) in the same directory is
+ * written and fsynced, renamed over `path`, and the directory is fsynced. A crash before the
+ * rename leaves the old file (and a temporary one, cleaned up later); after it, the new file.
+ */
+export async function writeFileAtomic(path: string, text: string): Promise<void> {
+  const temp = join(dirname(path), `.${basename(path)}.${process.pid}-${randomBytes(6).toString('hex')}.tmp`);
+  const handle = await open(temp, 'wx', 0o600);
+  try {
+    try {
+      if (!onWindows) await handle.chmod(0o600); // exact, whatever the umask
+      await handle.writeFile(text, 'utf8');
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(temp, path);
+  } catch (error) {
+    await unlink(temp).catch(() => {});
+    throw error;
+  }
+  await syncDir(dirname(path));
+}

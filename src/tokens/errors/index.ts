@@ -1,0 +1,4 @@
+export * from './not-logged-in-error.ts';
+export * from './lock-timeout-error.ts';
+export * from './refresh-hook-error.ts';
+export * from './invalid-token-key-error.ts';
