@@ -45,6 +45,16 @@ export function parseCallback(input: string | URL | URLSearchParams, options: Ca
   // be able to end a login either.
   if (state === null || state === '') throw new StateMismatchError('missing');
   if (!constantTimeEqual(state, options.expectedState)) throw new StateMismatchError('mismatch');
+  return readCallbackUnchecked(params, options.requestedScopes);
+}
+
+/**
+ * Reads a callback WITHOUT checking its state: only for an address the person pasted themselves
+ * when no authorization request is known (the manual `strava-auth exchange` path). Everything
+ * else (denial, missing code, granted scopes) is handled as in {@link parseCallback}.
+ */
+export function readCallbackUnchecked(input: string | URL | URLSearchParams, requestedScopes?: readonly Scope[]): CallbackResult {
+  const params = toParams(input);
   const error = params.get('error');
   if (error === 'access_denied') throw new AuthorizationDeniedError();
   if (error) throw new CallbackError(`Strava sent the athlete back with the error "${error}".`, error);
@@ -55,6 +65,6 @@ export function parseCallback(input: string | URL | URLSearchParams, options: Ca
   return {
     code,
     scopes: granted,
-    missingScopes: options.requestedScopes ? missingScopes(options.requestedScopes, granted) : [],
+    missingScopes: requestedScopes ? missingScopes(requestedScopes, granted) : [],
   };
 }

@@ -1,0 +1,71 @@
+import { deauthorize, revokeToken, TokenSet } from '../../core/index.ts';
+import { parseCommandArgs } from '../args.ts';
+import { reportError } from '../error-report.ts';
+import { EXIT, EXIT_CODES_HELP } from '../exit-codes.ts';
+import type { Command } from '../main.ts';
+import { athleteName } from '../save-login.ts';
+import { Session } from '../session.ts';
+
+const HELP = `Usage: strava-auth logout [--local] [--profile NAME]
+
+Revokes the profile's access at Strava (POST /oauth/revoke, falling back to the legacy
+/oauth/deauthorize), then forgets the tokens here. If Strava cannot be told, the tokens are kept
+so nothing is lost: try again, or use --local.
+
+Flags:
+      --local          only forget the tokens here; access at Strava stays until the athlete
+                       removes the app on https://www.strava.com/settings/apps
+  -p, --profile NAME   profile to log out (default: $STRAVA_PROFILE or "default")
+      --emulator       use the built-in emulator
+
+${EXIT_CODES_HELP}
+`;
+
+export const command: Command = {
+  summary: 'Revoke access at Strava and forget the tokens',
+  async run(argv, io) {
+    const { values } = parseCommandArgs(argv, { local: { type: 'boolean' } });
+    if (values.help) {
+      io.stdout.write(HELP);
+      return EXIT.ok;
+    }
+    const session = new Session(io, values);
+    try {
+      const store = session.store();
+      const record = await store.get(session.profile);
+      if (!record) {
+        io.stderr.write(`Profile "${session.profile}" is not logged in; nothing to do.\n`);
+        return EXIT.ok;
+      }
+      const tokens = TokenSet.fromData(record.tokens);
+      let how = 'forgotten here only (--local)';
+      if (!values.local) {
+        const oauth = await session.oauthConfig();
+        try {
+          await revokeToken(oauth, tokens.refreshToken, 'refresh_token');
+          how = 'revoked at Strava';
+        } catch (revokeError) {
+          try {
+            // The legacy endpoint needs a live access token.
+            const access = record.invalid ? tokens.accessToken : await (await session.tokenManager()).getAccessToken();
+            await deauthorize(oauth, access);
+            how = 'deauthorized at Strava (legacy endpoint)';
+          } catch {
+            if (!record.invalid) {
+              io.stderr.write(`Strava could not be told to revoke access, so the tokens are kept. Try again, or forget them here only: strava-auth logout --local${session.profile === 'default' ? '' : ` --profile ${session.profile}`}\n`);
+              throw revokeError;
+            }
+            how = 'forgotten here (Strava had already refused the refresh token)';
+          }
+        }
+      }
+      await store.delete(session.profile);
+      io.stderr.write(`${session.style.green('✓')} Logged out ${athleteName(tokens)} from profile "${session.profile}": ${how}.\n`);
+      return EXIT.ok;
+    } catch (error) {
+      return reportError(io, error, session.secrets());
+    } finally {
+      await session.close();
+    }
+  },
+};

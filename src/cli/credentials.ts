@@ -1,0 +1,72 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parseEnv } from 'node:util';
+import { StravaAuthError } from '../core/index.ts';
+import type { Io } from './io.ts';
+import type { ProfileConfig } from './profile.ts';
+import { ask } from './prompt.ts';
+
+/** The API application a command acts for, and where its settings were found. */
+export interface Credentials {
+  clientId: string;
+  clientSecret: string;
+  source: 'environment' | '.env' | 'profile' | 'prompt' | 'emulator';
+}
+
+/** No client id or secret anywhere, and no terminal to ask on. */
+export class MissingCredentialsError extends StravaAuthError {
+  constructor(missing: string) {
+    super(`No ${missing} is configured.`, {
+      code: 'missing_credentials',
+      remedy:
+        'Create an API application on https://www.strava.com/settings/api, then set STRAVA_CLIENT_ID and STRAVA_CLIENT_SECRET (or put them in ./.env), or run strava-auth login in a terminal to be asked. To try strava-auth without a Strava account: strava-auth login --emulator',
+    });
+  }
+}
+
+async function dotEnv(cwd: string): Promise<Record<string, string>> {
+  try {
+    return parseEnv(await readFile(join(cwd, '.env'), 'utf8')) as Record<string, string>;
+  } catch {
+    return {};
+  }
+}
+
+/**
+ * Finds the client id and secret: environment, then `./.env`, then the profile's saved settings;
+ * on a terminal (when `prompt` is allowed) asks for what is missing, the secret without echo.
+ * Each value is looked up on its own, so an id in the profile and a secret in the environment mix.
+ */
+export async function resolveCredentials(
+  io: Io,
+  profile: ProfileConfig | undefined,
+  options: { prompt: boolean },
+): Promise<Credentials> {
+  const file = await dotEnv(io.cwd);
+  const sources: Array<[Credentials['source'], Partial<Record<'id' | 'secret', string | undefined>>]> = [
+    ['environment', { id: io.env.STRAVA_CLIENT_ID, secret: io.env.STRAVA_CLIENT_SECRET }],
+    ['.env', { id: file.STRAVA_CLIENT_ID, secret: file.STRAVA_CLIENT_SECRET }],
+    ['profile', { id: profile?.clientId, secret: profile?.clientSecret }],
+  ];
+  const find = (key: 'id' | 'secret') => sources.find(([, values]) => values[key]?.trim());
+  const id = find('id');
+  const secret = find('secret');
+  let clientId = id?.[1].id?.trim();
+  let clientSecret = secret?.[1].secret?.trim();
+  let source: Credentials['source'] = secret?.[0] ?? id?.[0] ?? 'prompt';
+  const canAsk = options.prompt && Boolean(io.stdin.isTTY) && Boolean(io.stderr.isTTY);
+  if (!clientId) {
+    if (!canAsk) throw new MissingCredentialsError('Strava client id (STRAVA_CLIENT_ID)');
+    io.stderr.write('Your Strava API application is on https://www.strava.com/settings/api\n');
+    clientId = await ask(io, 'Client ID: ');
+    source = 'prompt';
+  }
+  if (!/^\d+$/.test(clientId)) throw new MissingCredentialsError(`valid Strava client id (a number; got "${clientId}")`);
+  if (!clientSecret) {
+    if (!canAsk) throw new MissingCredentialsError('Strava client secret (STRAVA_CLIENT_SECRET)');
+    clientSecret = await ask(io, 'Client Secret (not shown): ', { secret: true });
+    source = 'prompt';
+    if (!clientSecret) throw new MissingCredentialsError('Strava client secret');
+  }
+  return { clientId, clientSecret, source };
+}

@@ -1,0 +1,82 @@
+import { EXIT, EXIT_CODES_HELP } from './exit-codes.ts';
+import { processIo, type Io } from './io.ts';
+
+/** A command module: `run` takes the arguments after the command name. */
+export interface Command {
+  summary: string;
+  run(argv: string[], io: Io): Promise<number>;
+}
+
+// Loaded on demand so `strava-auth token` pays only for what it uses.
+const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
+  login: { summary: 'Log in to Strava in the browser and store the tokens', load: () => import('./commands/login.ts').then((m) => m.command) },
+  token: { summary: 'Print a valid access token (refreshing it if needed)', load: () => import('./commands/token.ts').then((m) => m.command) },
+  status: { summary: 'Show who is logged in, the scopes and when the token expires', load: () => import('./commands/status.ts').then((m) => m.command) },
+  refresh: { summary: 'Refresh the tokens now', load: () => import('./commands/refresh.ts').then((m) => m.command) },
+  logout: { summary: 'Revoke access at Strava and forget the tokens', load: () => import('./commands/logout.ts').then((m) => m.command) },
+  api: { summary: 'Call the Strava API with the stored token', load: () => import('./commands/api.ts').then((m) => m.command) },
+  upload: { summary: 'Upload a FIT, GPX or TCX file and wait for the activity', load: () => import('./commands/upload.ts').then((m) => m.command) },
+  scopes: { summary: 'List the scopes and what each endpoint needs', load: () => import('./commands/scopes.ts').then((m) => m.command) },
+  url: { summary: 'Print an authorize URL for a redirect URI of your choosing', load: () => import('./commands/url.ts').then((m) => m.command) },
+  exchange: { summary: 'Exchange a code (or the redirected URL) for tokens', load: () => import('./commands/exchange.ts').then((m) => m.command) },
+  emulator: { summary: 'Run the built-in Strava emulator on 127.0.0.1', load: () => import('./commands/emulator.ts').then((m) => m.command) },
+};
+
+function usage(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((name) => name.length));
+  const list = Object.entries(COMMANDS)
+    .map(([name, { summary }]) => `  ${name.padEnd(width)}  ${summary}`)
+    .join('\n');
+  return `strava-auth: Strava API tokens with the right scopes, from the command line.
+
+Usage: strava-auth <command> [flags]
+
+Commands:
+${list}
+
+Flags every command takes:
+  -p, --profile NAME   use profile NAME (default: $STRAVA_PROFILE or "default")
+      --emulator       use the built-in Strava emulator (no Strava account needed)
+  -h, --help           show help for the command
+
+Environment:
+  STRAVA_CLIENT_ID, STRAVA_CLIENT_SECRET   your API application (also read from ./.env)
+  STRAVA_PROFILE                           profile to use
+  STRAVA_BASE_URL                          another Strava for OAuth and API calls (the emulator, a proxy)
+  STRAVA_API_BASE_URL                      the API base alone (e.g. https://www.api-v3.strava.com)
+  XDG_CONFIG_HOME                          where tokens live (default ~/.config/strava-auth)
+  NO_COLOR                                 no colours
+
+${EXIT_CODES_HELP}
+
+Start with: strava-auth login --emulator   (then: strava-auth token, strava-auth status)
+`;
+}
+
+/** Runs the command line; returns the exit code. */
+export async function main(argv: string[], io: Io = processIo()): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    const topic = name === 'help' ? rest[0] : undefined;
+    if (topic && COMMANDS[topic]) return (await COMMANDS[topic].load()).run(['--help'], io);
+    io.stdout.write(usage());
+    return name === undefined ? EXIT.usage : EXIT.ok;
+  }
+  if (name === '--version' || name === '-v') {
+    const { readFile } = await import('node:fs/promises');
+    const pkg = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+    io.stdout.write(`strava-auth ${pkg.version}\n`);
+    return EXIT.ok;
+  }
+  const entry = COMMANDS[name];
+  if (!entry) {
+    io.stderr.write(`error: unknown command "${name}". Run strava-auth --help to see the commands.\n`);
+    return EXIT.usage;
+  }
+  try {
+    return await (await entry.load()).run(rest, io);
+  } catch (error) {
+    const { reportError } = await import('./error-report.ts');
+    return reportError(io, error);
+  }
+}

@@ -1,0 +1,132 @@
+import { join } from 'node:path';
+import { STRAVA_API_BASE_URL, STRAVA_OAUTH_BASE_URL, joinUrl, type OAuthConfig } from '../core/index.ts';
+import type { Emulator } from '../emulator/index.ts';
+import { resolveConfigDir } from '../node/config-dir.ts';
+import { FileStore } from '../node/file-store.ts';
+import { TokenManager } from '../tokens/token-manager.ts';
+import { resolveCredentials, type Credentials } from './credentials.ts';
+import type { Io } from './io.ts';
+import { profileName, readProfile, type ProfileConfig } from './profile.ts';
+import { styleFor, type Style } from './style.ts';
+
+/** Where OAuth and API calls go for this command. */
+export interface StravaEndpoints {
+  oauthBaseUrl: string;
+  apiBaseUrl: string;
+  /** Set when the built-in emulator runs in this process. */
+  emulator?: Emulator;
+}
+
+/**
+ * Everything a command needs about its profile, found once and shared: the config directory, the
+ * profile's settings, the token store, the credentials, where Strava is (the built-in emulator is
+ * started only when a call needs it), and a token manager. `close()` stops what was started.
+ */
+export class Session {
+  readonly io: Io;
+  readonly style: Style;
+  readonly profile: string;
+  readonly configDir: string;
+  readonly #emulatorFlag: boolean;
+  #config: Promise<ProfileConfig | undefined> | undefined;
+  #store: FileStore | undefined;
+  #endpoints: Promise<StravaEndpoints> | undefined;
+  #credentials: Credentials | undefined;
+
+  constructor(io: Io, flags: { profile?: string | undefined; emulator?: boolean | undefined }) {
+    this.io = io;
+    this.style = styleFor(io);
+    this.profile = profileName(flags.profile, io.env);
+    this.configDir = resolveConfigDir({ env: io.env });
+    this.#emulatorFlag = flags.emulator ?? false;
+  }
+
+  /** The profile's saved settings (undefined before the first login). */
+  config(): Promise<ProfileConfig | undefined> {
+    this.#config ??= readProfile(this.configDir, this.profile);
+    return this.#config;
+  }
+
+  /** Whether this command talks to the built-in emulator: `--emulator`, or a profile logged in with it. */
+  async usesEmulator(): Promise<boolean> {
+    return this.#emulatorFlag || (await this.config())?.emulator === true;
+  }
+
+  /** The token store (`<config dir>/tokens`, one file per profile). */
+  store(): FileStore {
+    this.#store ??= new FileStore({ dir: join(this.configDir, 'tokens'), warn: (message) => this.io.stderr.write(`${this.style.yellow('warning:')} ${message}\n`) });
+    return this.#store;
+  }
+
+  /** Where the emulator keeps its athletes and tokens between runs of `--emulator` commands. */
+  get emulatorStatePath(): string {
+    return join(this.configDir, 'emulator', 'state.json');
+  }
+
+  /**
+   * Where OAuth and API calls go: the built-in emulator (started here, on a free port), else
+   * STRAVA_BASE_URL, else the base URL saved at login, else Strava. STRAVA_API_BASE_URL moves the
+   * API alone (e.g. to https://www.api-v3.strava.com).
+   */
+  endpoints(): Promise<StravaEndpoints> {
+    this.#endpoints ??= (async () => {
+      if (await this.usesEmulator()) {
+        const { ensurePrivateDir } = await import('../node/private-files.ts');
+        await ensurePrivateDir(join(this.configDir, 'emulator'));
+        const { startEmulator } = await import('../emulator/index.ts');
+        const emulator = await startEmulator({ statePath: this.emulatorStatePath });
+        return { oauthBaseUrl: emulator.url, apiBaseUrl: joinUrl(emulator.url, '/api/v3'), emulator };
+      }
+      const base = this.io.env.STRAVA_BASE_URL || (await this.config())?.baseUrl;
+      const oauthBaseUrl = base || STRAVA_OAUTH_BASE_URL;
+      const apiBaseUrl = this.io.env.STRAVA_API_BASE_URL || (base ? joinUrl(base, '/api/v3') : STRAVA_API_BASE_URL);
+      return { oauthBaseUrl, apiBaseUrl };
+    })();
+    return this.#endpoints;
+  }
+
+  /** The app's client id and secret (see resolveCredentials); the emulator's own app in emulator mode. */
+  async credentials(options: { prompt: boolean } = { prompt: false }): Promise<Credentials> {
+    if (this.#credentials) return this.#credentials;
+    if (await this.usesEmulator()) {
+      const { emulator } = await this.endpoints();
+      this.#credentials = { clientId: String(emulator!.clientId), clientSecret: emulator!.clientSecret, source: 'emulator' };
+    } else {
+      this.#credentials = await resolveCredentials(this.io, await this.config(), options);
+    }
+    return this.#credentials;
+  }
+
+  /** The OAuth settings for core's token calls. */
+  async oauthConfig(options: { prompt: boolean } = { prompt: false }): Promise<OAuthConfig> {
+    const { clientId, clientSecret } = await this.credentials(options);
+    const { oauthBaseUrl } = await this.endpoints();
+    return { clientId, clientSecret, baseUrl: oauthBaseUrl, loginCommand: this.loginCommand() };
+  }
+
+  /** A token manager for this profile's tokens. */
+  async tokenManager(): Promise<TokenManager> {
+    return new TokenManager({ store: this.store(), key: this.profile, oauth: await this.oauthConfig() });
+  }
+
+  /** The command that logs this profile in again, for error messages. */
+  loginCommand(scopes?: readonly string[]): string {
+    const parts = ['strava-auth login'];
+    if (this.profile !== 'default') parts.push(`--profile ${this.profile}`);
+    if (this.#emulatorFlag) parts.push('--emulator');
+    if (scopes?.length) parts.push(`--scope ${scopes.join(',')}`, '--force');
+    return parts.join(' ');
+  }
+
+  /** Values that must never be printed: redacted from every error message. */
+  secrets(): string[] {
+    return this.#credentials ? [this.#credentials.clientSecret] : [];
+  }
+
+  /** Stops the in-process emulator, if one was started. */
+  async close(): Promise<void> {
+    if (!this.#endpoints) return;
+    const { emulator } = await this.#endpoints.catch(() => ({ emulator: undefined }));
+    await emulator?.close();
+  }
+}
