@@ -41,11 +41,11 @@ export class MemoryStore implements TokenStore {
     return this.#read(key);
   }
 
-  set(key: string, value: StoredTokens): Promise<void> {
+  async set(key: string, value: StoredTokens): Promise<void> {
     return this.withLock(key, (locked) => locked.set(value));
   }
 
-  delete(key: string): Promise<void> {
+  async delete(key: string): Promise<void> {
     return this.withLock(key, async () => {
       this.#records.delete(key);
     });
@@ -55,7 +55,7 @@ export class MemoryStore implements TokenStore {
     return [...this.#records.keys()].sort();
   }
 
-  withLock<T>(key: string, fn: (locked: LockedTokens) => Promise<T>, options: LockOptions = {}): Promise<T> {
+  async withLock<T>(key: string, fn: (locked: LockedTokens) => Promise<T>, options: LockOptions = {}): Promise<T> {
     assertTokenKey(key);
     const timeoutMs = options.timeoutMs ?? this.#lockTimeoutMs;
     const locked: LockedTokens = {

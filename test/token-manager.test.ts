@@ -1,0 +1,435 @@
+/**
+ * TokenManager against the emulator over HTTP, one case per rule of the issue. Time moves only
+ * through the emulator's frozen clock (shared with the manager); retry waits are injected.
+ */
+import assert from 'node:assert/strict';
+import { describe, test, type TestContext } from 'node:test';
+import { InvalidRefreshTokenError } from '../src/core/errors/invalid-refresh-token-error.ts';
+import { NetworkError } from '../src/core/errors/network-error.ts';
+import { RateLimitError } from '../src/core/errors/rate-limit-error.ts';
+import { StravaServerError } from '../src/core/errors/server-error.ts';
+import { refreshTokens } from '../src/core/token-endpoint.ts';
+import { TokenSet } from '../src/core/token-set.ts';
+import type { Emulator } from '../src/emulator/index.ts';
+import { InvalidTokenKeyError } from '../src/tokens/errors/invalid-token-key-error.ts';
+import { NotLoggedInError } from '../src/tokens/errors/not-logged-in-error.ts';
+import { RefreshHookError } from '../src/tokens/errors/refresh-hook-error.ts';
+import { MemoryStore } from '../src/tokens/memory-store.ts';
+import { TokenManager, type TokenManagerOptions } from '../src/tokens/token-manager.ts';
+import type { LockedTokens, StoredTokens, TokenStore } from '../src/tokens/token-store.ts';
+import { startFaultProxy, type FaultProxy } from './fixtures/fault-proxy.ts';
+import { FAST_RETRY, HOUR, accessTokenWorks, mintRecord, oauthFor, recordingSleep, refreshCounts } from './fixtures/token-env.ts';
+import { startTestEmulator } from './helpers/emulator.ts';
+
+const KEY = 'default';
+
+interface Setup {
+  emu: Emulator;
+  store: MemoryStore;
+  record: StoredTokens;
+  manager: TokenManager;
+  waits: number[];
+}
+
+/** An emulator, a store holding freshly minted tokens, and a manager over both. */
+async function setup(t: TestContext, options: Partial<TokenManagerOptions> & { url?: string; scopes?: string[] } = {}): Promise<Setup> {
+  const emu = await startTestEmulator(t);
+  const store = new MemoryStore();
+  const record = mintRecord(emu, options.scopes);
+  await store.set(KEY, record);
+  const { sleep, waits } = recordingSleep();
+  const { url, scopes: _scopes, ...rest } = options;
+  const manager = new TokenManager({ store, key: KEY, oauth: oauthFor(emu, url), retry: FAST_RETRY, sleep, ...rest });
+  return { emu, store, record, manager, waits };
+}
+
+async function proxied(t: TestContext, emu: Emulator): Promise<FaultProxy> {
+  const proxy = await startFaultProxy(emu.url);
+  t.after(() => proxy.close());
+  return proxy;
+}
+
+/** Moves the emulator's (and manager's) clock to `seconds` before the access token expires. */
+function moveTo(emu: Emulator, record: StoredTokens, secondsBeforeExpiry: number): void {
+  emu.clock.set((record.tokens.expiresAt - secondsBeforeExpiry) * 1000);
+}
+
+/** A store whose locked writes wait for `open()`, to watch what callers see meanwhile. */
+function deferred(): { promise: Promise<void>; resolve: () => void } {
+  let resolve = () => {};
+  const promise = new Promise<void>((r) => (resolve = r));
+  return { promise, resolve };
+}
+
+class GatedStore implements TokenStore {
+  readonly inner = new MemoryStore();
+  readonly #gate = deferred();
+  readonly writeStarted = deferred();
+
+  open(): void {
+    this.#gate.resolve();
+  }
+
+  get(key: string) {
+    return this.inner.get(key);
+  }
+  set(key: string, value: StoredTokens) {
+    return this.inner.set(key, value);
+  }
+  delete(key: string) {
+    return this.inner.delete(key);
+  }
+  keys() {
+    return this.inner.keys();
+  }
+  withLock<T>(key: string, fn: (locked: LockedTokens) => Promise<T>): Promise<T> {
+    return this.inner.withLock(key, (locked) =>
+      fn({
+        key,
+        get: () => locked.get(),
+        set: async (value) => {
+          this.writeStarted.resolve();
+          await this.#gate.promise;
+          await locked.set(value);
+        },
+      }),
+    );
+  }
+}
+
+describe('TokenManager: refreshing only when needed', () => {
+  test('a token with more than the margin left is returned as stored, without calling Strava', async (t) => {
+    const { emu, record, manager } = await setup(t);
+    assert.equal(await manager.getAccessToken(), record.tokens.accessToken);
+    moveTo(emu, record, 301);
+    assert.equal(await manager.getAccessToken(), record.tokens.accessToken);
+    assert.equal(emu.stats().calls['POST /oauth/token'] ?? 0, 0);
+  });
+
+  test('six hours later the next call refreshes once; the new token is valid and stored', async (t) => {
+    const { emu, store, record, manager } = await setup(t);
+    emu.clock.advance(6 * HOUR);
+    const token = await manager.getAccessToken();
+    assert.notEqual(token, record.tokens.accessToken);
+    assert.equal(await accessTokenWorks(emu, token), true);
+    assert.equal((await store.get(KEY))?.tokens.accessToken, token);
+    assert.equal(await manager.getAccessToken(), token, 'the next call uses the stored token');
+    assert.deepEqual(refreshCounts(emu), { refreshes: 1, rejected: 0 });
+  });
+
+  test('the margin is configurable: inside it a call refreshes, outside it none does', async (t) => {
+    const { emu, record, manager } = await setup(t, { marginSeconds: 600 });
+    moveTo(emu, record, 601);
+    await manager.getAccessToken();
+    assert.equal(refreshCounts(emu).refreshes, 0);
+    moveTo(emu, record, 600);
+    const token = await manager.getAccessToken();
+    assert.equal(refreshCounts(emu).refreshes, 1);
+    assert.ok((await manager.getTokenSet()).expiresIn(emu.clock) > 600);
+    assert.notEqual(token, record.tokens.accessToken);
+  });
+
+  test('a margin of an hour or more is refused (Strava would hand back the same token)', async (t) => {
+    const emu = await startTestEmulator(t);
+    assert.throws(() => new TokenManager({ store: new MemoryStore(), key: KEY, oauth: oauthFor(emu), marginSeconds: 3600 }), RangeError);
+  });
+
+  test('force refreshes a token that is still fresh', async (t) => {
+    const { emu, manager } = await setup(t);
+    await manager.refresh({ force: true });
+    assert.equal(refreshCounts(emu).refreshes, 1);
+  });
+
+  test('scopes granted at login travel with every refreshed set', async (t) => {
+    const { emu, manager } = await setup(t, { scopes: ['activity:read_all', 'profile:read_all'] });
+    emu.rotateRefreshTokens = 'always';
+    emu.clock.advance(6 * HOUR);
+    const tokens = await manager.getTokenSet();
+    assert.equal(refreshCounts(emu).refreshes, 1);
+    assert.deepEqual(tokens.scopes, ['read', 'profile:read_all', 'activity:read_all']);
+    assert.equal(tokens.hasScopes('activity:read'), true);
+    assert.equal(tokens.athlete?.id, 1, 'the athlete travels too');
+  });
+});
+
+describe('TokenManager: single flight and persistence', () => {
+  test('50 concurrent callers on an expired token share one refresh and get the same valid token', async (t) => {
+    const { emu, manager } = await setup(t);
+    emu.rotateRefreshTokens = 'always';
+    emu.clock.advance(6 * HOUR);
+    const tokens = await Promise.all(Array.from({ length: 50 }, () => manager.getAccessToken()));
+    assert.equal(new Set(tokens).size, 1);
+    assert.deepEqual(refreshCounts(emu), { refreshes: 1, rejected: 0 });
+    assert.equal(await accessTokenWorks(emu, tokens[0]!), true);
+  });
+
+  test('two managers on one store: the one that waited for the lock uses the stored result', async (t) => {
+    const { emu, store, manager } = await setup(t);
+    emu.rotateRefreshTokens = 'always';
+    const other = new TokenManager({ store, key: KEY, oauth: oauthFor(emu) });
+    emu.clock.advance(6 * HOUR);
+    const tokens = await Promise.all([...Array.from({ length: 10 }, () => manager.getAccessToken()), ...Array.from({ length: 10 }, () => other.getAccessToken())]);
+    assert.equal(new Set(tokens).size, 1);
+    assert.deepEqual(refreshCounts(emu), { refreshes: 1, rejected: 0 });
+  });
+
+  test('two forced refreshes at once: the second uses the first one\'s result', async (t) => {
+    const { emu, store, manager } = await setup(t);
+    emu.rotateRefreshTokens = 'always';
+    const other = new TokenManager({ store, key: KEY, oauth: oauthFor(emu) });
+    const [a, b] = await Promise.all([manager.refresh({ force: true }), other.refresh({ force: true })]);
+    assert.equal(a.accessToken, b.accessToken);
+    assert.deepEqual(refreshCounts(emu), { refreshes: 1, rejected: 0 });
+  });
+
+  test('the new token set is persisted before any caller receives it', async (t) => {
+    const emu = await startTestEmulator(t);
+    const store = new GatedStore();
+    const record = mintRecord(emu);
+    await store.set(KEY, record);
+    const manager = new TokenManager({ store, key: KEY, oauth: oauthFor(emu) });
+    emu.clock.advance(6 * HOUR);
+    let received = false;
+    const call = manager.getAccessToken().then((token) => {
+      received = true;
+      return token;
+    });
+    await store.writeStarted.promise;
+    assert.equal(refreshCounts(emu).refreshes, 1, 'Strava answered');
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(received, false, 'no caller has the token while the write is pending');
+    assert.equal((await store.get(KEY))?.tokens.accessToken, record.tokens.accessToken);
+    store.open();
+    const token = await call;
+    assert.equal((await store.get(KEY))?.tokens.accessToken, token);
+  });
+
+  test('onRefresh runs once, after the store holds the new tokens, with the previous set', async (t) => {
+    const calls: Array<{ token: string; stored: string | undefined; previous: string }> = [];
+    const { emu, store, record, manager } = await setup(t, {
+      onRefresh: async (tokens, context) => {
+        calls.push({ token: tokens.accessToken, stored: (await store.get(context.key))?.tokens.accessToken, previous: context.previous.accessToken });
+      },
+    });
+    emu.clock.advance(6 * HOUR);
+    const tokens = await Promise.all([manager.getAccessToken(), manager.getAccessToken()]);
+    assert.deepEqual(calls, [{ token: tokens[0], stored: tokens[0], previous: record.tokens.accessToken }]);
+  });
+
+  test('a throwing onRefresh surfaces as RefreshHookError; the tokens are stored anyway', async (t) => {
+    const { emu, store, manager } = await setup(t, {
+      onRefresh: () => {
+        throw new Error('database is down');
+      },
+    });
+    emu.clock.advance(6 * HOUR);
+    const error = await manager.getAccessToken().then(
+      () => assert.fail('expected RefreshHookError'),
+      (e: unknown) => e,
+    );
+    assert.ok(error instanceof RefreshHookError);
+    assert.equal(error.code, 'on_refresh_failed');
+    assert.match(error.message, /database is down/);
+    const stored = await store.get(KEY);
+    assert.equal(await manager.getAccessToken(), stored?.tokens.accessToken);
+    assert.equal(refreshCounts(emu).refreshes, 1, 'no second refresh');
+    assert.equal(await accessTokenWorks(emu, stored!.tokens.accessToken), true);
+  });
+});
+
+describe('TokenManager: a refresh token Strava rejects', () => {
+  async function rejectedSetup(t: TestContext) {
+    const s = await setup(t);
+    // Another client refreshes behind the manager's back: the stored refresh token dies.
+    s.emu.clock.advance(6 * HOUR);
+    await refreshTokens(oauthFor(s.emu), TokenSet.fromData(s.record.tokens));
+    return s;
+  }
+
+  test('becomes InvalidRefreshTokenError saying to log in again; the tokens are kept, marked invalid', async (t) => {
+    const { emu, store, record, manager } = await rejectedSetup(t);
+    const error = await manager.getAccessToken().catch((e: unknown) => e);
+    assert.ok(error instanceof InvalidRefreshTokenError);
+    assert.equal(error.code, 'invalid_refresh_token');
+    assert.match(error.remedy, /log in again \(strava-auth login\)/);
+    const stored = await store.get(KEY);
+    assert.deepEqual(stored?.tokens, record.tokens, 'tokens kept, not deleted');
+    assert.equal(stored?.invalid?.code, 'invalid_refresh_token');
+    assert.equal(emu.stats().rejectedRefreshTokens, 1);
+  });
+
+  test('later calls throw the same error without calling Strava, until new tokens are stored', async (t) => {
+    const { emu, manager } = await rejectedSetup(t);
+    await assert.rejects(manager.getAccessToken(), InvalidRefreshTokenError);
+    const before = emu.stats().calls['POST /oauth/token'];
+    await assert.rejects(manager.getAccessToken(), InvalidRefreshTokenError);
+    await assert.rejects(manager.refresh({ force: true }), InvalidRefreshTokenError);
+    assert.equal(emu.stats().calls['POST /oauth/token'], before);
+    const fresh = mintRecord(emu);
+    assert.equal(await manager.importTokens(fresh.tokens), 'imported', 'new tokens replace a dead record');
+    assert.equal(await manager.getAccessToken(), fresh.tokens.accessToken);
+  });
+
+  test('importing the same dead tokens again does not clear the mark', async (t) => {
+    const { record, manager } = await rejectedSetup(t);
+    await assert.rejects(manager.getAccessToken(), InvalidRefreshTokenError);
+    assert.equal(await manager.importTokens(record.tokens), 'kept');
+    await assert.rejects(manager.getAccessToken(), InvalidRefreshTokenError);
+  });
+});
+
+describe('TokenManager: network failures, 5xx and 429', () => {
+  test('a connection that fails before reaching Strava is retried with backoff', async (t) => {
+    const emu = await startTestEmulator(t);
+    const proxy = await proxied(t, emu);
+    const { store, manager, waits } = await setupWith(t, emu, proxy.url);
+    proxy.faults.push({ kind: 'drop-before' }, { kind: 'drop-before' });
+    emu.clock.advance(6 * HOUR);
+    const token = await manager.getAccessToken();
+    assert.equal(proxy.tokenRequests, 3);
+    assert.equal(waits.length, 2);
+    assert.deepEqual(refreshCounts(emu), { refreshes: 1, rejected: 0 });
+    assert.equal((await store.get(KEY))?.tokens.accessToken, token);
+  });
+
+  test('a 503 is retried; when every attempt fails the error surfaces and nothing is marked', async (t) => {
+    const emu = await startTestEmulator(t);
+    const proxy = await proxied(t, emu);
+    const { store, record, manager } = await setupWith(t, emu, proxy.url);
+    const unavailable = { kind: 'status' as const, status: 503, body: { message: 'Service Unavailable', errors: [] } };
+    proxy.faults.push(unavailable);
+    emu.clock.advance(6 * HOUR);
+    await manager.getAccessToken();
+    assert.equal(proxy.tokenRequests, 2);
+    emu.clock.advance(6 * HOUR);
+    proxy.faults.push(unavailable, unavailable, unavailable, unavailable);
+    await assert.rejects(manager.getAccessToken(), StravaServerError);
+    const stored = await store.get(KEY);
+    assert.equal(stored?.invalid, undefined);
+    assert.notEqual(stored?.tokens.refreshToken, record.tokens.refreshToken);
+    assert.ok(await manager.getAccessToken(), 'works once Strava is back');
+  });
+
+  test('an answer lost after Strava rotated: the retry is refused, reported with the lost attempt as cause', async (t) => {
+    const emu = await startTestEmulator(t);
+    const proxy = await proxied(t, emu);
+    const { store, manager } = await setupWith(t, emu, proxy.url);
+    proxy.faults.push({ kind: 'drop-after' });
+    emu.clock.advance(6 * HOUR);
+    const error = await manager.getAccessToken().catch((e: unknown) => e);
+    assert.ok(error instanceof InvalidRefreshTokenError);
+    assert.ok(error.cause instanceof NetworkError);
+    assert.match((await store.get(KEY))?.invalid?.reason ?? '', /answer was lost/);
+    assert.deepEqual(refreshCounts(emu), { refreshes: 1, rejected: 1 });
+  });
+
+  test('a 429 surfaces as RateLimitError with the reset time, without retrying or marking', async (t) => {
+    const emu = await startTestEmulator(t);
+    emu.clock.set(Date.UTC(2026, 0, 5, 10, 7, 0));
+    const proxy = await proxied(t, emu);
+    const { store, manager } = await setupWith(t, emu, proxy.url);
+    proxy.faults.push({
+      kind: 'status',
+      status: 429,
+      body: { message: 'Rate Limit Exceeded', errors: [{ resource: 'Application', field: 'rate limit', code: 'exceeded' }] },
+      headers: { 'X-RateLimit-Limit': '200,2000', 'X-RateLimit-Usage': '201,900' },
+    });
+    emu.clock.advance(6 * HOUR);
+    const error = await manager.getAccessToken().catch((e: unknown) => e);
+    assert.ok(error instanceof RateLimitError);
+    assert.equal(error.resetsAt.toISOString(), '2026-01-05T16:15:00.000Z');
+    assert.equal(proxy.tokenRequests, 1);
+    assert.equal((await store.get(KEY))?.invalid, undefined);
+  });
+
+  test('a request that hangs times out and is retried', async (t) => {
+    const emu = await startTestEmulator(t);
+    const proxy = await proxied(t, emu);
+    const { manager } = await setupWith(t, emu, proxy.url, { requestTimeoutMs: 50 });
+    proxy.faults.push({ kind: 'hang' });
+    emu.clock.advance(6 * HOUR);
+    await manager.getAccessToken();
+    assert.equal(proxy.tokenRequests, 2);
+    assert.equal(refreshCounts(emu).refreshes, 1);
+  });
+});
+
+async function setupWith(_t: TestContext, emu: Emulator, url: string, options: Partial<TokenManagerOptions> = {}) {
+  const store = new MemoryStore();
+  const record = mintRecord(emu);
+  await store.set(KEY, record);
+  const { sleep, waits } = recordingSleep();
+  const manager = new TokenManager({ store, key: KEY, oauth: oauthFor(emu, url), retry: FAST_RETRY, sleep, ...options });
+  return { store, record, manager, waits };
+}
+
+describe('TokenManager: tokens obtained elsewhere', () => {
+  test('fromTokens takes Strava\'s JSON (stravalib / strava-v3 style) in one line', async (t) => {
+    const emu = await startTestEmulator(t);
+    const response = emu.issueTokens({ scopes: ['activity:read'] });
+    const store = new MemoryStore();
+    const manager = await TokenManager.fromTokens({
+      store,
+      oauth: oauthFor(emu),
+      tokens: { access_token: response.access_token, refresh_token: response.refresh_token, expires_at: response.expires_at, scope: 'read,activity:read' },
+    });
+    assert.equal(await manager.getAccessToken(), response.access_token);
+    emu.clock.advance(6 * HOUR);
+    const tokens = await manager.getTokenSet();
+    assert.equal(await accessTokenWorks(emu, tokens.accessToken), true);
+    assert.deepEqual(tokens.scopes, ['read', 'activity:read']);
+    assert.deepEqual(await store.keys(), ['default']);
+  });
+
+  test('fromTokens with only an onRefresh hook: the hook receives every rotated set', async (t) => {
+    const emu = await startTestEmulator(t);
+    emu.rotateRefreshTokens = 'always';
+    const record = mintRecord(emu);
+    const saved: string[] = [];
+    const manager = await TokenManager.fromTokens({ oauth: oauthFor(emu), tokens: record.tokens, onRefresh: (tokens) => void saved.push(tokens.refreshToken) });
+    emu.clock.advance(6 * HOUR);
+    const tokens = await manager.getTokenSet();
+    assert.deepEqual(saved, [tokens.refreshToken]);
+  });
+
+  test('fromTokens without a store or a hook is refused: a rotated token would be lost', async (t) => {
+    const emu = await startTestEmulator(t);
+    const record = mintRecord(emu);
+    await assert.rejects(TokenManager.fromTokens({ oauth: oauthFor(emu), tokens: record.tokens }), /needs a store or an onRefresh hook/);
+  });
+
+  test('a seed imported at every start never replaces the newer tokens a refresh stored', async (t) => {
+    const { emu, store, record, manager } = await setup(t);
+    emu.rotateRefreshTokens = 'always';
+    emu.clock.advance(6 * HOUR);
+    const rotated = await manager.getTokenSet();
+    const restarted = await TokenManager.fromTokens({ store, oauth: oauthFor(emu), tokens: record.tokens });
+    assert.equal(await restarted.importTokens(record.tokens), 'kept');
+    assert.equal((await store.get(KEY))?.tokens.refreshToken, rotated.refreshToken);
+    emu.clock.advance(6 * HOUR);
+    await restarted.getAccessToken();
+    assert.deepEqual(refreshCounts(emu), { refreshes: 2, rejected: 0 });
+  });
+
+  test('importTokens with replace (a new login) overwrites', async (t) => {
+    const { emu, manager } = await setup(t);
+    const login = mintRecord(emu);
+    assert.equal(await manager.importTokens(TokenSet.fromData(login.tokens), { replace: true }), 'imported');
+    assert.equal(await manager.getAccessToken(), login.tokens.accessToken);
+  });
+
+  test('no tokens under the key: NotLoggedInError naming the key and the login command', async (t) => {
+    const emu = await startTestEmulator(t);
+    const manager = new TokenManager({ store: new MemoryStore(), key: 'work', oauth: { ...oauthFor(emu), loginCommand: 'strava-auth login --profile work' } });
+    const error = await manager.getAccessToken().catch((e: unknown) => e);
+    assert.ok(error instanceof NotLoggedInError);
+    assert.equal(error.message, 'No Strava tokens are stored for "work". Log in first (strava-auth login --profile work).');
+  });
+
+  test('a key that could escape a directory is refused', async (t) => {
+    const emu = await startTestEmulator(t);
+    for (const key of ['../x', 'a/b', '', '.hidden', 'Work']) {
+      assert.throws(() => new TokenManager({ store: new MemoryStore(), key, oauth: oauthFor(emu) }), InvalidTokenKeyError, key);
+    }
+  });
+});
