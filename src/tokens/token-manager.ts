@@ -228,7 +228,10 @@ export class TokenManager {
 
   /** An access token valid for at least `marginSeconds`, refreshed first if needed. */
   async getAccessToken(): Promise<string> {
-    return (await this.getTokenSet()).accessToken;
+    const { tokens } = await this.#readUsable();
+    // The hot path: the same test as TokenSet.isExpired, without building a TokenSet.
+    if (tokens.expiresAt - Math.floor(this.#clock.now() / 1000) > this.marginSeconds) return tokens.accessToken;
+    return (await this.#refresh(false, TokenSet.fromData(tokens))).accessToken;
   }
 
   /** The current token set (scopes, athlete, expiry), refreshed first if it is within the margin. */
