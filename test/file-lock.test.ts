@@ -9,6 +9,7 @@ import { mkdir, readdir, rm, utimes, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
+import { setTimeout as delay } from 'node:timers/promises';
 import { ManualClock } from '../src/core/clock.ts';
 import { acquireFileLock, readLockHolder, removeLockDrafts } from '../src/node/file-lock.ts';
 import { FileStore } from '../src/node/file-store.ts';
@@ -117,6 +118,23 @@ describe('file lock: holders that died', () => {
       assert.equal(entered, 20);
       await rm(lockPath, { recursive: true, force: true });
     }
+  });
+
+  test('a live holder keeps its lock past staleLockMs by its heartbeat (real time: the heartbeat is a timer)', async (t) => {
+    const dir = await tempDir(t);
+    const lockPath = join(dir, 'default.lock');
+    const order: string[] = [];
+    const holder = await acquireFileLock(lockPath, { staleMs: 300 });
+    const waiter = acquireFileLock(lockPath, { staleMs: 300 }).then((lock) => {
+      order.push('waiter acquired');
+      return lock.release();
+    });
+    await delay(900); // three times staleMs: without heartbeats the waiter would have taken over
+    order.push('holder releases');
+    await holder.release();
+    await waiter;
+    assert.deepEqual(order, ['holder releases', 'waiter acquired']);
+    assert.equal(holder.lost, false);
   });
 
   test('a holder whose marker disappeared learns at release that it was taken over', async (t) => {

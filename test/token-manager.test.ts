@@ -14,6 +14,7 @@ import type { Emulator } from '../src/emulator/index.ts';
 import { InvalidTokenKeyError } from '../src/tokens/errors/invalid-token-key-error.ts';
 import { NotLoggedInError } from '../src/tokens/errors/not-logged-in-error.ts';
 import { RefreshHookError } from '../src/tokens/errors/refresh-hook-error.ts';
+import { TokensNotSavedError } from '../src/tokens/errors/tokens-not-saved-error.ts';
 import { MemoryStore } from '../src/tokens/memory-store.ts';
 import { TokenManager, type TokenManagerOptions } from '../src/tokens/token-manager.ts';
 import type { LockedTokens, StoredTokens, TokenStore } from '../src/tokens/token-store.ts';
@@ -90,6 +91,40 @@ class GatedStore implements TokenStore {
         set: async (value) => {
           this.writeStarted.resolve();
           await this.#gate.promise;
+          await locked.set(value);
+        },
+      }),
+    );
+  }
+}
+
+/** A store whose locked writes fail while `failures` is above zero (a full disk, a database down). */
+class FailingStore implements TokenStore {
+  readonly inner = new MemoryStore();
+  failures = 0;
+
+  get(key: string) {
+    return this.inner.get(key);
+  }
+  set(key: string, value: StoredTokens) {
+    return this.inner.set(key, value);
+  }
+  delete(key: string) {
+    return this.inner.delete(key);
+  }
+  keys() {
+    return this.inner.keys();
+  }
+  withLock<T>(key: string, fn: (locked: LockedTokens) => Promise<T>): Promise<T> {
+    return this.inner.withLock(key, (locked) =>
+      fn({
+        key,
+        get: () => locked.get(),
+        set: async (value) => {
+          if (this.failures > 0) {
+            this.failures--;
+            throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+          }
           await locked.set(value);
         },
       }),
@@ -234,6 +269,45 @@ describe('TokenManager: single flight and persistence', () => {
     assert.equal(await manager.getAccessToken(), stored?.tokens.accessToken);
     assert.equal(refreshCounts(emu).refreshes, 1, 'no second refresh');
     assert.equal(await accessTokenWorks(emu, stored!.tokens.accessToken), true);
+  });
+});
+
+describe('TokenManager: a store that cannot save', () => {
+  async function failingSetup(t: TestContext) {
+    const emu = await startTestEmulator(t);
+    emu.rotateRefreshTokens = 'always';
+    const store = new FailingStore();
+    const record = mintRecord(emu);
+    await store.set(KEY, record);
+    const { sleep, waits } = recordingSleep();
+    const manager = new TokenManager({ store, key: KEY, oauth: oauthFor(emu), retry: FAST_RETRY, sleep });
+    emu.clock.advance(6 * HOUR);
+    return { emu, store, record, manager, waits };
+  }
+
+  test('a failed write is retried before any caller gets the token', async (t) => {
+    const { emu, store, manager, waits } = await failingSetup(t);
+    store.failures = 2;
+    const token = await manager.getAccessToken();
+    assert.equal((await store.get(KEY))?.tokens.accessToken, token);
+    assert.equal(waits.length, 2);
+    assert.deepEqual(refreshCounts(emu), { refreshes: 1, rejected: 0 });
+  });
+
+  test('when every write fails: TokensNotSavedError, no token handed out, and the next call saves the kept set without calling Strava', async (t) => {
+    const { emu, store, record, manager } = await failingSetup(t);
+    store.failures = 4;
+    const error = await manager.getAccessToken().catch((e: unknown) => e);
+    assert.ok(error instanceof TokensNotSavedError);
+    assert.equal(error.code, 'tokens_not_saved');
+    assert.match(error.message, /ENOSPC/);
+    assert.equal((await store.get(KEY))?.tokens.refreshToken, record.tokens.refreshToken, 'the old set is still stored (and dead at Strava)');
+    const token = await manager.getAccessToken();
+    const stored = await store.get(KEY);
+    assert.equal(stored?.tokens.accessToken, token);
+    assert.notEqual(stored?.tokens.refreshToken, record.tokens.refreshToken);
+    assert.equal(await accessTokenWorks(emu, token), true);
+    assert.deepEqual(refreshCounts(emu), { refreshes: 1, rejected: 0 });
   });
 });
 

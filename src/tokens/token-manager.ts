@@ -10,8 +10,9 @@ import { TokenSet, type AthleteSummary, type TokenSetData } from '../core/token-
 import { NotLoggedInError } from './errors/not-logged-in-error.ts';
 import { MemoryStore } from './memory-store.ts';
 import { RefreshHookError } from './errors/refresh-hook-error.ts';
+import { TokensNotSavedError } from './errors/tokens-not-saved-error.ts';
 import { assertTokenKey } from './stored-tokens.ts';
-import type { InvalidMark, StoredTokens, TokenStore } from './token-store.ts';
+import type { InvalidMark, LockedTokens, StoredTokens, TokenStore } from './token-store.ts';
 
 /** Default safety margin: an access token with less left than this is refreshed first. */
 export const DEFAULT_MARGIN_SECONDS = 300;
@@ -116,7 +117,8 @@ type LockedOutcome =
   | { kind: 'invalid'; mark: InvalidMark }
   | { kind: 'rejected'; error: InvalidRefreshTokenError }
   | { kind: 'current'; tokens: TokenSet }
-  | { kind: 'refreshed'; tokens: TokenSet; hookError?: unknown };
+  | { kind: 'refreshed'; tokens: TokenSet; hookError?: unknown }
+  | { kind: 'unsaved'; error: unknown };
 
 function retryable(error: unknown): boolean {
   return error instanceof NetworkError || error instanceof StravaServerError;
@@ -176,6 +178,8 @@ export class TokenManager {
   readonly #lockTimeoutMs: number | undefined;
   /** The refresh this instance is running, shared by every caller that needs one meanwhile. */
   #flight: { force: boolean; promise: Promise<TokenSet> } | undefined;
+  /** A set Strava issued that the store failed to save, and the set it replaces; saved first next time. */
+  #unsaved: { tokens: TokenSet; previous: TokenSet } | undefined;
 
   constructor(options: TokenManagerOptions) {
     assertTokenKey(options.key);
@@ -228,6 +232,7 @@ export class TokenManager {
 
   /** An access token valid for at least `marginSeconds`, refreshed first if needed. */
   async getAccessToken(): Promise<string> {
+    if (this.#unsaved) return (await this.getTokenSet()).accessToken;
     const { tokens } = await this.#readUsable();
     // The hot path: the same test as TokenSet.isExpired, without building a TokenSet.
     if (tokens.expiresAt - Math.floor(this.#clock.now() / 1000) > this.marginSeconds) return tokens.accessToken;
@@ -236,6 +241,7 @@ export class TokenManager {
 
   /** The current token set (scopes, athlete, expiry), refreshed first if it is within the margin. */
   async getTokenSet(): Promise<TokenSet> {
+    if (this.#unsaved) return this.#refresh(false, this.#unsaved.tokens);
     const tokens = TokenSet.fromData((await this.#readUsable()).tokens);
     if (!tokens.isExpired(this.#clock, this.marginSeconds)) return tokens;
     return this.#refresh(false, tokens);
@@ -247,7 +253,7 @@ export class TokenManager {
    * process stored after this call began instead of refreshing a second time.
    */
   async refresh(options: { force?: boolean } = {}): Promise<TokenSet> {
-    if (!options.force) return this.getTokenSet();
+    if (!options.force || this.#unsaved) return this.getTokenSet();
     return this.#refresh(true, TokenSet.fromData((await this.#readUsable()).tokens));
   }
 
@@ -303,6 +309,11 @@ export class TokenManager {
       this.key,
       async (locked): Promise<LockedOutcome> => {
         const record = await locked.get();
+        const unsaved = this.#unsaved;
+        this.#unsaved = undefined;
+        // The store still holds the set our unsaved one replaced (maybe marked dead by another
+        // process meanwhile): ours is the only live one, save it now without asking Strava.
+        if (unsaved && record?.tokens.refreshToken === unsaved.previous.refreshToken) return this.#save(locked, unsaved.tokens, unsaved.previous);
         if (!record) return { kind: 'missing' };
         if (record.invalid) return { kind: 'invalid', mark: record.invalid };
         const current = TokenSet.fromData(record.tokens);
@@ -319,15 +330,7 @@ export class TokenManager {
           await locked.set({ ...record, invalid: mark, updatedAt: mark.at });
           return { kind: 'rejected', error };
         }
-        // Saved before anything else happens: Strava may just have killed the old refresh token.
-        await locked.set({ tokens: refreshed.toData(), updatedAt: this.#clock.now() });
-        if (!this.#onRefresh) return { kind: 'refreshed', tokens: refreshed };
-        try {
-          await this.#onRefresh(refreshed, { key: this.key, previous: current });
-          return { kind: 'refreshed', tokens: refreshed };
-        } catch (hookError) {
-          return { kind: 'refreshed', tokens: refreshed, hookError };
-        }
+        return this.#save(locked, refreshed, current);
       },
       this.#lockOptions(),
     );
@@ -343,6 +346,33 @@ export class TokenManager {
       case 'refreshed':
         if (outcome.hookError !== undefined) throw new RefreshHookError(this.key, outcome.hookError);
         return outcome.tokens;
+      case 'unsaved':
+        throw new TokensNotSavedError(this.key, outcome.error);
+    }
+  }
+
+  /**
+   * Saves a set Strava just issued, before anything else happens (Strava may just have killed the
+   * old refresh token), then runs the hook. A failed write is retried (writing is idempotent); if
+   * it keeps failing, the set is kept in memory for the next call rather than lost.
+   */
+  async #save(locked: LockedTokens, tokens: TokenSet, previous: TokenSet): Promise<LockedOutcome> {
+    try {
+      await withRetry(() => locked.set({ tokens: tokens.toData(), updatedAt: this.#clock.now() }), {
+        policy: this.#retry,
+        shouldRetry: () => true,
+        ...(this.#sleep ? { sleep: this.#sleep } : {}),
+      });
+    } catch (error) {
+      this.#unsaved = { tokens, previous };
+      return { kind: 'unsaved', error };
+    }
+    if (!this.#onRefresh) return { kind: 'refreshed', tokens };
+    try {
+      await this.#onRefresh(tokens, { key: this.key, previous });
+      return { kind: 'refreshed', tokens };
+    } catch (hookError) {
+      return { kind: 'refreshed', tokens, hookError };
     }
   }
 

@@ -2,3 +2,4 @@ export * from './not-logged-in-error.ts';
 export * from './lock-timeout-error.ts';
 export * from './refresh-hook-error.ts';
 export * from './invalid-token-key-error.ts';
+export * from './tokens-not-saved-error.ts';
