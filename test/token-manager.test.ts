@@ -62,15 +62,14 @@ function deferred(): { promise: Promise<void>; resolve: () => void } {
   return { promise, resolve };
 }
 
-class GatedStore implements TokenStore {
+/** A MemoryStore whose locked writes run `beforeWrite` first (to hold them, or to fail them). */
+class InterceptedStore implements TokenStore {
   readonly inner = new MemoryStore();
-  readonly #gate = deferred();
-  readonly writeStarted = deferred();
+  readonly beforeWrite: () => Promise<void>;
 
-  open(): void {
-    this.#gate.resolve();
+  constructor(beforeWrite: () => Promise<void>) {
+    this.beforeWrite = beforeWrite;
   }
-
   get(key: string) {
     return this.inner.get(key);
   }
@@ -89,8 +88,7 @@ class GatedStore implements TokenStore {
         key,
         get: () => locked.get(),
         set: async (value) => {
-          this.writeStarted.resolve();
-          await this.#gate.promise;
+          await this.beforeWrite();
           await locked.set(value);
         },
       }),
@@ -98,38 +96,27 @@ class GatedStore implements TokenStore {
   }
 }
 
-/** A store whose locked writes fail while `failures` is above zero (a full disk, a database down). */
-class FailingStore implements TokenStore {
-  readonly inner = new MemoryStore();
-  failures = 0;
+/** Locked writes wait for `open()`, to watch what callers see meanwhile. */
+function gatedStore() {
+  const gate = deferred();
+  const writeStarted = deferred();
+  const store = new InterceptedStore(async () => {
+    writeStarted.resolve();
+    await gate.promise;
+  });
+  return { store, writeStarted, open: () => gate.resolve() };
+}
 
-  get(key: string) {
-    return this.inner.get(key);
-  }
-  set(key: string, value: StoredTokens) {
-    return this.inner.set(key, value);
-  }
-  delete(key: string) {
-    return this.inner.delete(key);
-  }
-  keys() {
-    return this.inner.keys();
-  }
-  withLock<T>(key: string, fn: (locked: LockedTokens) => Promise<T>): Promise<T> {
-    return this.inner.withLock(key, (locked) =>
-      fn({
-        key,
-        get: () => locked.get(),
-        set: async (value) => {
-          if (this.failures > 0) {
-            this.failures--;
-            throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
-          }
-          await locked.set(value);
-        },
-      }),
-    );
-  }
+/** Locked writes fail while `failures.left` is above zero (a full disk, a database down). */
+function failingStore() {
+  const failures = { left: 0 };
+  const store = new InterceptedStore(async () => {
+    if (failures.left > 0) {
+      failures.left--;
+      throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+    }
+  });
+  return { store, failures };
 }
 
 describe('TokenManager: refreshing only when needed', () => {
@@ -219,7 +206,7 @@ describe('TokenManager: single flight and persistence', () => {
 
   test('the new token set is persisted before any caller receives it', async (t) => {
     const emu = await startTestEmulator(t);
-    const store = new GatedStore();
+    const { store, writeStarted, open } = gatedStore();
     const record = mintRecord(emu);
     await store.set(KEY, record);
     const manager = new TokenManager({ store, key: KEY, oauth: oauthFor(emu) });
@@ -229,12 +216,12 @@ describe('TokenManager: single flight and persistence', () => {
       received = true;
       return token;
     });
-    await store.writeStarted.promise;
+    await writeStarted.promise;
     assert.equal(refreshCounts(emu).refreshes, 1, 'Strava answered');
     await new Promise((resolve) => setImmediate(resolve));
     assert.equal(received, false, 'no caller has the token while the write is pending');
     assert.equal((await store.get(KEY))?.tokens.accessToken, record.tokens.accessToken);
-    store.open();
+    open();
     const token = await call;
     assert.equal((await store.get(KEY))?.tokens.accessToken, token);
   });
@@ -276,18 +263,18 @@ describe('TokenManager: a store that cannot save', () => {
   async function failingSetup(t: TestContext) {
     const emu = await startTestEmulator(t);
     emu.rotateRefreshTokens = 'always';
-    const store = new FailingStore();
+    const { store, failures } = failingStore();
     const record = mintRecord(emu);
     await store.set(KEY, record);
     const { sleep, waits } = recordingSleep();
     const manager = new TokenManager({ store, key: KEY, oauth: oauthFor(emu), retry: FAST_RETRY, sleep });
     emu.clock.advance(6 * HOUR);
-    return { emu, store, record, manager, waits };
+    return { emu, store, failures, record, manager, waits };
   }
 
   test('a failed write is retried before any caller gets the token', async (t) => {
-    const { emu, store, manager, waits } = await failingSetup(t);
-    store.failures = 2;
+    const { emu, store, failures, manager, waits } = await failingSetup(t);
+    failures.left = 2;
     const token = await manager.getAccessToken();
     assert.equal((await store.get(KEY))?.tokens.accessToken, token);
     assert.equal(waits.length, 2);
@@ -295,8 +282,8 @@ describe('TokenManager: a store that cannot save', () => {
   });
 
   test('when every write fails: TokensNotSavedError, no token handed out, and the next call saves the kept set without calling Strava', async (t) => {
-    const { emu, store, record, manager } = await failingSetup(t);
-    store.failures = 4;
+    const { emu, store, failures, record, manager } = await failingSetup(t);
+    failures.left = 4;
     const error = await manager.getAccessToken().catch((e: unknown) => e);
     assert.ok(error instanceof TokensNotSavedError);
     assert.equal(error.code, 'tokens_not_saved');
