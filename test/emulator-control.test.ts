@@ -185,7 +185,7 @@ describe('stats', () => {
 describe('routing', () => {
   test('unknown paths are 404 in Strava\'s shape', async (t) => {
     const emu = await startTestEmulator(t);
-    const response = await fetch(`${emu.url}/api/v3/athlete`);
+    const response = await fetch(`${emu.url}/api/v3/no-such-endpoint`);
     assert.equal(response.status, 404);
     assert.equal((await response.json()).message, 'Record Not Found');
   });

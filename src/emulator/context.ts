@@ -3,6 +3,7 @@
  * while the emulator runs.
  */
 import type { ManualClock } from '../core/clock.ts';
+import type { ApiState } from './api/api-state.ts';
 import type { EmulatorSettings } from './settings.ts';
 import type { StatsRecorder } from './stats.ts';
 import type { EmulatorState } from './state.ts';
@@ -16,6 +17,8 @@ export interface EmulatorContext {
   /** The app named by the `clientId` / `clientSecret` options. */
   readonly defaultApp: AppConfig;
   readonly settings: EmulatorSettings;
+  /** The API side: activities, uploads, rate limits, faults. */
+  readonly api: ApiState;
   /** Base URL, known once the server listens. */
   url: string;
 }

@@ -89,7 +89,7 @@ function clockTime(ctx: EmulatorContext): { now: number; nowMs: number } {
  * Parses the JSON body (empty reads as null) and turns a thrown Error into a 400 naming `field`,
  * with the Error's text as the message so the caller learns what to send.
  */
-function withJsonBody(field: string, handle: (body: unknown) => EmulatorResponse): (req: EmulatorRequest) => EmulatorResponse {
+export function withJsonBody(field: string, handle: (body: unknown) => EmulatorResponse): (req: EmulatorRequest) => EmulatorResponse {
   return (req) => {
     try {
       const text = req.body.toString('utf8').trim();

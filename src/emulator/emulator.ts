@@ -4,6 +4,10 @@
  */
 import type { Server } from 'node:http';
 import { ManualClock } from '../core/clock.ts';
+import { summaryJson } from './api/activity-json.ts';
+import { ApiState, validateUploadProcessing } from './api/api-state.ts';
+import { validateRateLimits } from './api/rate-limiter.ts';
+import type { FaultController, RateLimitSettings, RateLimitUsage, UploadProcessing } from './api/types.ts';
 import type { EmulatorContext } from './context.ts';
 import { issueTokens } from './issue-tokens.ts';
 import { StateFile } from './persistence.ts';
@@ -34,7 +38,7 @@ export const DEFAULT_CALLBACK_DOMAIN = 'localhost';
 export const DEFAULT_CODE_LIFETIME_SECONDS = 600;
 
 /**
- * Starts an emulated Strava (OAuth side) on 127.0.0.1.
+ * Starts an emulated Strava (OAuth side and `/api/v3`) on 127.0.0.1.
  *
  * @example
  * const emu = await startEmulator({ clock: new ManualClock({ frozen: true }) });
@@ -71,6 +75,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     clock,
     defaultApp,
     settings: { consent: validateConsentPolicy(options.consent ?? null), rotateRefreshTokens: 'when-access-renewed' },
+    api: new ApiState(options, state, clock),
     url: '',
   };
   const { server, port } = await listen(buildRouter(ctx), ctx, options.port ?? 0, {
@@ -129,6 +134,39 @@ class RunningEmulator implements Emulator {
 
   issueTokens(options: IssueTokensOptions): TokenResponse {
     return issueTokens(this.#ctx, options);
+  }
+
+  get faults(): FaultController {
+    return this.#ctx.api.faults;
+  }
+
+  get rateLimits(): RateLimitSettings {
+    return structuredClone(this.#ctx.api.rateLimits.settings);
+  }
+
+  setRateLimits(settings: Partial<RateLimitSettings>): void {
+    this.#ctx.api.rateLimits.settings = validateRateLimits(settings, this.#ctx.api.rateLimits.settings);
+  }
+
+  rateLimitUsage(clientId: number = this.clientId): RateLimitUsage {
+    return this.#ctx.api.rateLimits.usage(clientId);
+  }
+
+  resetRateLimitUsage(): void {
+    this.#ctx.api.rateLimits.reset();
+  }
+
+  seedActivities(athleteId: number, count: number): void {
+    this.#ctx.state.ensureAthlete(athleteId);
+    this.#ctx.api.activities.reseed(athleteId, count);
+  }
+
+  activitiesOf(athleteId: number): Array<Record<string, unknown>> {
+    return this.#ctx.api.activities.of(athleteId).map(summaryJson);
+  }
+
+  setUploadProcessing(processing: Partial<UploadProcessing>): void {
+    this.#ctx.api.uploads.processing = validateUploadProcessing(processing, this.#ctx.api.uploads.processing);
   }
 
   /** Stops the server and writes any unsaved state. Safe to call twice. */

@@ -21,6 +21,8 @@ export interface EmulatorResponse {
   status: number;
   headers: Record<string, string>;
   body: string;
+  /** Destroy the connection instead of answering (fault injection: an answer lost on the way). */
+  drop?: boolean;
 }
 
 /** A JSON answer, compact like Strava's. */

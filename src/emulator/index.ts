@@ -1,7 +1,8 @@
 /**
  * A Strava emulator for tests, benches and offline development: the OAuth side of
- * www.strava.com (authorize, consent page, token, revoke, deauthorize) on 127.0.0.1, with a
- * clock you can move and a remote control under `/_emulator`.
+ * www.strava.com (authorize, consent page, token, revoke, deauthorize) and the REST API under
+ * `/api/v3` (athlete, activities, uploads; scopes, rate limits, fault injection) on 127.0.0.1,
+ * with a clock you can move and a remote control under `/_emulator`.
  *
  * @example
  * import { startEmulator } from 'strava-auth/emulator';

@@ -15,6 +15,8 @@ export interface Route {
   handler: Handler;
   /** Emulator control traffic (`/_emulator/...`): not counted in stats, since Strava has no such route. */
   control: boolean;
+  /** Larger request bodies are refused with 413 (default: the server's limit). */
+  maxBodyBytes?: number;
 }
 
 /** What {@link Router.match} found. */
@@ -27,9 +29,15 @@ export type RouteMatch =
 export class Router {
   readonly #routes: Route[] = [];
 
-  /** Adds a route; `options.control` marks emulator control routes. */
-  add(method: string, path: string, handler: Handler, options: { control?: boolean } = {}): void {
-    this.#routes.push({ method: method.toUpperCase(), path, handler, control: options.control ?? false });
+  /** Adds a route; `options.control` marks emulator control routes, `maxBodyBytes` raises the body limit (uploads). */
+  add(method: string, path: string, handler: Handler, options: { control?: boolean; maxBodyBytes?: number } = {}): void {
+    this.#routes.push({
+      method: method.toUpperCase(),
+      path,
+      handler,
+      control: options.control ?? false,
+      ...(options.maxBodyBytes !== undefined && { maxBodyBytes: options.maxBodyBytes }),
+    });
   }
 
   /** Finds the route for a method and a path (no query). */

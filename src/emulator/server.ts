@@ -80,6 +80,12 @@ async function serve(router: Router, ctx: EmulatorContext, hooks: ServerHooks, r
     hooks.log?.(`emulator error: ${error instanceof Error ? error.message : String(error)}`);
     response = json(500, { message: 'Internal Server Error', errors: [] });
   }
+  if (response.drop) {
+    // Fault injection: the request was handled but its answer never arrives.
+    req.socket.destroy();
+    hooks.log?.(`${method} ${url.pathname} dropped ${Math.round(performance.now() - started)}ms`);
+    return;
+  }
   res.writeHead(response.status, { ...response.headers, 'content-length': Buffer.byteLength(response.body) });
   res.end(response.body);
   hooks.log?.(`${method} ${url.pathname} ${response.status} ${Math.round(performance.now() - started)}ms`);
@@ -96,19 +102,19 @@ async function route(router: Router, ctx: EmulatorContext, method: string, url: 
     response.headers.allow = match.allowed.join(', ');
     return response;
   }
-  const body = await readBody(req);
+  const body = await readBody(req, match.route.maxBodyBytes ?? MAX_BODY_BYTES);
   if (body === null) return json(413, { message: 'Payload Too Large', errors: [] });
   if (!match.route.control) ctx.stats.call(method, match.route.path);
   return match.route.handler({ method, url, headers: req.headers, body, pathParams: match.pathParams });
 }
 
-/** The whole body, or null past {@link MAX_BODY_BYTES}. */
-async function readBody(req: IncomingMessage): Promise<Buffer | null> {
+/** The whole body, or null past `limit` bytes. */
+async function readBody(req: IncomingMessage, limit: number): Promise<Buffer | null> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) return null;
+    if (size > limit) return null;
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks);

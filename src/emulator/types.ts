@@ -3,6 +3,9 @@
  * lives here, so the shapes can be read in one place.
  */
 import type { ManualClock } from '../core/clock.ts';
+import type { ActivitySeedOptions, FaultController, RateLimitSettings, RateLimitUsage, UploadProcessing } from './api/types.ts';
+
+export type * from './api/types.ts';
 
 /** One registered Strava API application ("My API Application" on strava.com/settings/api). */
 export interface AppConfig {
@@ -52,6 +55,12 @@ export interface EmulatorOptions {
   consent?: ConsentPolicy | null;
   /** Receives one line per request: method, path without query, status. Never secrets. */
   log?: (line: string) => void;
+  /** API rate limits (default: Strava's for a new app, 200/2000 overall and 100/1000 read). */
+  rateLimits?: Partial<RateLimitSettings>;
+  /** How seeded activities are generated (default: 600 per athlete, seed 1). */
+  activities?: ActivitySeedOptions;
+  /** When uploads finish processing (default: at the second poll or after 8 s). */
+  uploadProcessing?: Partial<UploadProcessing>;
 }
 
 /** Swagger `SummaryAthlete` (resource_state 2), plus the fields Strava really sends beside it. */
@@ -143,5 +152,21 @@ export interface Emulator {
   issueTokens(options: IssueTokensOptions): TokenResponse;
   /** Refresh-token rotation; default `when-access-renewed`. */
   rotateRefreshTokens: RotationPolicy;
+  /** Fault injection for API requests (latency, 5xx, dropped connections, 429 bursts). */
+  readonly faults: FaultController;
+  /** The rate limits in force. */
+  readonly rateLimits: RateLimitSettings;
+  /** Changes some rate-limit settings; the others stay. Usage is kept (see {@link resetRateLimitUsage}). */
+  setRateLimits(settings: Partial<RateLimitSettings>): void;
+  /** An app's usage in the current windows (default: the default app). */
+  rateLimitUsage(clientId?: number): RateLimitUsage;
+  /** Forgets every app's rate-limit usage. */
+  resetRateLimitUsage(): void;
+  /** Gives the athlete exactly `count` freshly seeded activities (replacing the ones they had). */
+  seedActivities(athleteId: number, count: number): void;
+  /** The athlete's activities as `GET /athlete/activities` would list them to a token with `activity:read_all`, newest first. */
+  activitiesOf(athleteId: number): Array<Record<string, unknown>>;
+  /** Changes when uploads finish processing. */
+  setUploadProcessing(processing: Partial<UploadProcessing>): void;
   close(): Promise<void>;
 }

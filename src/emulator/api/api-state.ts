@@ -1,0 +1,70 @@
+/**
+ * Everything the API side keeps beside the OAuth state: activities, uploads, athletes' extra
+ * profile fields, rate-limit counters and faults. Seeded activities are regenerated from the seed
+ * after a restart; what API calls create (activities, uploads, FTP) lives as long as the process.
+ */
+import type { ManualClock } from '../../core/clock.ts';
+import type { EmulatorState } from '../state.ts';
+import { ActivityStore, DEFAULT_ACTIVITIES_PER_ATHLETE } from './activity-store.ts';
+import type { AthleteExtras } from './athlete-profile.ts';
+import { Faults } from './faults.ts';
+import { DEFAULT_RATE_LIMITS, RateLimiter, validateRateLimits } from './rate-limiter.ts';
+import type { ActivitySeedOptions, RateLimitSettings, UploadProcessing } from './types.ts';
+import { UploadStore } from './upload-store.ts';
+
+/** The API side's options of `startEmulator`. */
+export interface ApiOptions {
+  rateLimits?: Partial<RateLimitSettings>;
+  activities?: ActivitySeedOptions;
+  uploadProcessing?: Partial<UploadProcessing>;
+}
+
+/** Default upload processing: ready at the second poll or after 8 s. */
+export const DEFAULT_UPLOAD_PROCESSING: UploadProcessing = { polls: 2, seconds: 8 };
+
+/** Checks upload-processing settings; throws an Error saying what is wrong. */
+export function validateUploadProcessing(value: Partial<UploadProcessing>, base: UploadProcessing): UploadProcessing {
+  const merged = { ...base, ...value };
+  if (!(Number.isSafeInteger(merged.polls) && merged.polls >= 1)) throw new Error('uploadProcessing.polls must be a positive integer.');
+  if (!(typeof merged.seconds === 'number' && merged.seconds >= 0)) throw new Error('uploadProcessing.seconds must be a non-negative number.');
+  return merged;
+}
+
+/** The API side's memory. */
+export class ApiState {
+  readonly activities: ActivityStore;
+  readonly uploads: UploadStore;
+  readonly rateLimits: RateLimiter;
+  readonly faults = new Faults();
+  readonly #extras = new Map<number, AthleteExtras>();
+
+  constructor(options: ApiOptions, state: EmulatorState, clock: ManualClock) {
+    const seed = options.activities ?? {};
+    const perAthlete = seed.perAthlete ?? DEFAULT_ACTIVITIES_PER_ATHLETE;
+    this.activities = new ActivityStore(
+      {
+        perAthlete,
+        seed: seed.seed ?? 1,
+        anchorMs: seed.anchorMs ?? Math.floor(clock.now() / 86_400_000) * 86_400_000,
+      },
+      (id) => state.athlete(id),
+    );
+    this.uploads = new UploadStore({
+      clock,
+      activities: this.activities,
+      processing: validateUploadProcessing(options.uploadProcessing ?? {}, DEFAULT_UPLOAD_PROCESSING),
+      athlete: (id) => state.athlete(id),
+    });
+    this.rateLimits = new RateLimiter(clock, validateRateLimits(options.rateLimits ?? {}, DEFAULT_RATE_LIMITS));
+  }
+
+  /** The athlete's extra profile fields (FTP unknown until set). */
+  extras(athleteId: number): AthleteExtras {
+    let extras = this.#extras.get(athleteId);
+    if (!extras) {
+      extras = { ftp: null };
+      this.#extras.set(athleteId, extras);
+    }
+    return extras;
+  }
+}
