@@ -77,6 +77,28 @@ export function summaryJson(activity: ActivityRecord): Record<string, unknown> {
   };
 }
 
+/**
+ * Rendered summaries, kept because rendering (time zones, polylines) costs more than the request
+ * itself: a 200-item page would otherwise hold the emulator's event loop ~10 ms, serializing
+ * concurrent requests that a benchmark wants to overlap.
+ */
+const rendered = new WeakMap<ActivityRecord, string>();
+
+/** {@link summaryJson} as JSON text, rendered once per activity until {@link forgetRendered}. */
+export function summaryText(activity: ActivityRecord): string {
+  let text = rendered.get(activity);
+  if (text === undefined) {
+    text = JSON.stringify(summaryJson(activity));
+    rendered.set(activity, text);
+  }
+  return text;
+}
+
+/** Drops the rendered summary of an activity that changed. */
+export function forgetRendered(activity: ActivityRecord): void {
+  rendered.delete(activity);
+}
+
 /** The activity as `GET /activities/{id}` returns it to its owner. */
 export function detailedJson(activity: ActivityRecord, gear: { id: string; name: string; distance: number } | undefined): Record<string, unknown> {
   const summary = summaryJson(activity);

@@ -7,7 +7,7 @@ import type { EmulatorContext } from '../context.ts';
 import { missingScope } from '../errors.ts';
 import { fail, json, readParams, type EmulatorResponse } from '../http.ts';
 import type { Router } from '../router.ts';
-import { detailedJson, summaryJson } from './activity-json.ts';
+import { detailedJson, forgetRendered, summaryText } from './activity-json.ts';
 import { newActivity, type ActivityRecord } from './activity-record.ts';
 import { gearIds } from './activity-seed.ts';
 import { addApiRoute, type ApiCall } from './api-route.ts';
@@ -54,7 +54,9 @@ export function registerActivityRoutes(router: Router, ctx: EmulatorContext): vo
       ...(before !== undefined && { before }),
       ...(after !== undefined && { after }),
     });
-    return json(200, list.map(summaryJson));
+    const response = json(200, []);
+    response.body = `[${list.map(summaryText).join(',')}]`;
+    return response;
   });
 
   /** The activity the path names, as this token may see it, or the error Strava answers. */
@@ -98,6 +100,7 @@ export function registerActivityRoutes(router: Router, ctx: EmulatorContext): vo
     if ('status' in activity) return activity;
     if (activity.athleteId !== call.athlete.id) return fail(forbidden('Activity', 'id'));
     const params = await readParams(call.req);
+    forgetRendered(activity);
     const sport = params.get('sport_type') ?? params.get('type');
     if (params.has('name')) activity.name = params.get('name')!;
     if (sport !== undefined) activity.sportType = sport;
