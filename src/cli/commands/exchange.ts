@@ -1,4 +1,4 @@
-import { exchangeCode, parseCallback, parseScopes, readCallbackUnchecked, type Scope } from '../../core/index.ts';
+import { exchangeCode, normalizeScopes, parseCallback, parseScopes, readCallbackUnchecked, type Scope } from '../../core/index.ts';
 import { parseCommandArgs } from '../args.ts';
 import { UsageError, reportError } from '../error-report.ts';
 import { EXIT, EXIT_CODES_HELP } from '../exit-codes.ts';
@@ -56,7 +56,7 @@ export const command: Command = {
         requested = pending?.scopes ?? scopes;
       } else {
         code = input;
-        scopes = values.scope ? parseScopes(values.scope, warn) : (pending?.scopes ?? ['read']);
+        scopes = normalizeScopes(['read', ...(values.scope ? parseScopes(values.scope, warn) : (pending?.scopes ?? []))]);
         requested = scopes;
         scopesKnown = values.scope !== undefined;
         if (!scopesKnown) warn(`a bare code does not say which scopes were granted; assuming ${scopes.join(',')} (pass --scope, or the whole address).`);

@@ -3,6 +3,7 @@ import {
   StateMismatchError,
   StravaAuthError,
   exchangeCode,
+  normalizeScopes,
   parseScopes,
   type CallbackResult,
   type Scope,
@@ -99,6 +100,7 @@ export const command: Command = {
 
       let settle!: { resolve: (o: Outcome) => void; reject: (e: unknown) => void };
       const done = new Promise<Outcome>((resolve, reject) => (settle = { resolve, reject }));
+      done.catch(() => {}); // settled early (Ctrl-C during the checks) is handled where it is awaited
       let request!: AuthorizationRequest;
       let finishing = false;
 
@@ -107,7 +109,8 @@ export const command: Command = {
         if (finishing) return { status: 409, html: errorPage('Already handled', 'This login already received its answer.') };
         let result: CallbackResult;
         try {
-          result = bareCode ? { code: bareCode, scopes: [...request.scopes], missingScopes: [] } : request.complete(callback);
+          // A bare code says nothing of the grant: assume what was asked (read is always granted).
+          result = bareCode ? { code: bareCode, scopes: normalizeScopes(['read', ...request.scopes]), missingScopes: [] } : request.complete(callback);
         } catch (error) {
           if (error instanceof StateMismatchError) {
             // Keep waiting: a forged or stale callback must not end (or hijack) the real login.
@@ -129,7 +132,13 @@ export const command: Command = {
         }
       };
 
-      const server = await startLoopbackServer(port, (url) => handle(url));
+      // Ctrl-C from here on ends the wait cleanly: the server closes and nothing is stored.
+      const onSigint = () => settle.reject(new InterruptedError());
+      process.once('SIGINT', onSigint);
+      const server = await startLoopbackServer(port, (url) => handle(url)).catch((error: unknown) => {
+        process.off('SIGINT', onSigint);
+        throw error;
+      });
       request = AuthorizationRequest.create({
         clientId: oauth.clientId,
         redirectUri: server.redirectUri,
@@ -137,7 +146,7 @@ export const command: Command = {
         approvalPrompt: values.force ? 'force' : 'auto',
         baseUrl: oauthBaseUrl,
       });
-      const cleanups: Array<() => unknown> = [() => server.close()];
+      const cleanups: Array<() => unknown> = [() => server.close(), () => process.off('SIGINT', onSigint)];
       try {
         // Strava shows a bad client id or redirect URI as JSON in the browser and never calls
         // back; look first, so the terminal can say so instead of waiting forever.
@@ -173,9 +182,6 @@ export const command: Command = {
         cleanups.unshift(() => spinner.stop());
         const timer = setTimeout(() => settle.reject(new LoginTimeoutError(timeoutSeconds)), timeoutSeconds * 1000);
         cleanups.push(() => clearTimeout(timer));
-        const onSigint = () => settle.reject(new InterruptedError());
-        process.once('SIGINT', onSigint);
-        cleanups.push(() => process.off('SIGINT', onSigint));
 
         const outcome = await done;
         for (const cleanup of cleanups.splice(0)) await cleanup();

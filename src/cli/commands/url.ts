@@ -4,6 +4,7 @@ import { UsageError, reportError } from '../error-report.ts';
 import { EXIT, EXIT_CODES_HELP } from '../exit-codes.ts';
 import type { Command } from '../main.ts';
 import { savePending } from '../pending-authorization.ts';
+import { checkAuthorizeUrl } from '../check-authorize-url.ts';
 import { Session } from '../session.ts';
 import { DEFAULT_LOGIN_SCOPES } from './login.ts';
 
@@ -61,6 +62,8 @@ export const command: Command = {
         variant: values.mobile ? 'mobile' : 'web',
         baseUrl: oauthBaseUrl,
       });
+      // Strava shows a redirect URI outside the callback domain only in the browser; say it here.
+      await checkAuthorizeUrl(url, {});
       await savePending(session.configDir, session.profile, { state, scopes, redirectUri, createdAt: Date.now() });
       if (values.json) io.stdout.write(`${JSON.stringify({ url: url.toString(), state })}\n`);
       else io.stdout.write(`${url}\n`);

@@ -1,0 +1,90 @@
+/**
+ * Runs the real CLI (`bin/strava-auth.js`, built into dist/ by `npm test`) as a child process with
+ * a private config directory, and the browser-athlete fixture as $BROWSER.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { TestContext } from 'node:test';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+export const BIN = join(ROOT, 'bin', 'strava-auth.js');
+export const BROWSER_ATHLETE = `"${process.execPath}" "${join(ROOT, 'test', 'fixtures', 'browser-athlete.ts')}"`;
+
+export interface CliResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+export interface CliRun {
+  child: ReturnType<typeof spawn>;
+  done: Promise<CliResult>;
+  /** Resolves with stderr once it contains `pattern`. */
+  waitForStderr(pattern: RegExp): Promise<string>;
+}
+
+/** A sandbox: its own XDG config dir and working directory, removed after the test. */
+export interface CliSandbox {
+  home: string;
+  configDir: string;
+  athleteLog: string;
+  env: NodeJS.ProcessEnv;
+  start(args: string[], options?: { env?: NodeJS.ProcessEnv; input?: string }): CliRun;
+  run(args: string[], options?: { env?: NodeJS.ProcessEnv; input?: string }): Promise<CliResult>;
+  athleteSteps(): Promise<Array<Record<string, unknown>>>;
+}
+
+export async function cliSandbox(t: TestContext, env: NodeJS.ProcessEnv = {}): Promise<CliSandbox> {
+  const home = await mkdtemp(join(tmpdir(), 'strava-auth-cli-'));
+  t.after(() => rm(home, { recursive: true, force: true }));
+  const athleteLog = join(home, 'athlete.log');
+  const base: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    HOME: home,
+    XDG_CONFIG_HOME: join(home, 'config'),
+    BROWSER: BROWSER_ATHLETE,
+    ATHLETE_LOG: athleteLog,
+    ...env,
+  };
+  const sandbox: CliSandbox = {
+    home,
+    configDir: join(home, 'config', 'strava-auth'),
+    athleteLog,
+    env: base,
+    start(args, options = {}) {
+      const child = spawn(process.execPath, [BIN, ...args], { cwd: home, env: { ...base, ...options.env }, stdio: 'pipe' });
+      let stdout = '';
+      let stderr = '';
+      const waiters: Array<{ pattern: RegExp; resolve: (s: string) => void }> = [];
+      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk));
+      child.stderr.on('data', (chunk: Buffer) => {
+        stderr += chunk;
+        for (const waiter of waiters.splice(0)) {
+          if (waiter.pattern.test(stderr)) waiter.resolve(stderr);
+          else waiters.push(waiter);
+        }
+      });
+      if (options.input !== undefined) child.stdin.end(options.input);
+      const done = new Promise<CliResult>((resolve) => child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })));
+      return {
+        child,
+        done,
+        waitForStderr: (pattern) =>
+          pattern.test(stderr) ? Promise.resolve(stderr) : new Promise((resolve) => waiters.push({ pattern, resolve })),
+      };
+    },
+    run(args, options = {}) {
+      const run = sandbox.start(args, { input: '', ...options });
+      return run.done;
+    },
+    async athleteSteps() {
+      const text = await readFile(athleteLog, 'utf8').catch(() => '');
+      return text.split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>);
+    },
+  };
+  return sandbox;
+}
