@@ -31,10 +31,12 @@ export interface LockedTokens {
   readonly key: string;
   get(): Promise<StoredTokens | undefined>;
   /**
-   * Writes the record. Durable when the promise resolves, and kept whatever the callback does
-   * next: a store must not roll it back when the callback throws (a SQL store commits it, e.g. in
-   * its own transaction under a session-level advisory lock). The token manager depends on this:
-   * a rotated refresh token is saved the moment Strava hands it out.
+   * Writes the record. It must be durable once `withLock` has settled, whatever the callback did
+   * after the write: a store never rolls back what was written through the view (a SQL store in
+   * one transaction commits it even when the callback throws; one using a session-level advisory
+   * lock simply autocommits). FileStore and MemoryStore make it durable before `set` resolves.
+   * A `set` that failed may be called again (the token manager retries it), so a SQL store must
+   * not leave its transaction unusable (use a savepoint).
    */
   set(value: StoredTokens): Promise<void>;
 }
