@@ -8,14 +8,14 @@ import { parseScopes } from '../core/scopes.ts';
 import { refreshTokens, type OAuthConfig } from '../core/token-endpoint.ts';
 import { TokenSet, type AthleteSummary, type TokenSetData } from '../core/token-set.ts';
 import { NotLoggedInError } from './errors/not-logged-in-error.ts';
+import { DEFAULT_MARGIN_SECONDS } from './margin.ts';
 import { MemoryStore } from './memory-store.ts';
 import { RefreshHookError } from './errors/refresh-hook-error.ts';
 import { TokensNotSavedError } from './errors/tokens-not-saved-error.ts';
 import { assertTokenKey } from './stored-tokens.ts';
 import type { InvalidMark, LockedTokens, StoredTokens, TokenStore } from './token-store.ts';
 
-/** Default safety margin: an access token with less left than this is refreshed first. */
-export const DEFAULT_MARGIN_SECONDS = 300;
+export { DEFAULT_MARGIN_SECONDS };
 
 /** Default bound of one request to the token endpoint, so a hung connection cannot hold the lock forever. */
 export const DEFAULT_REQUEST_TIMEOUT_MS = 15_000;
