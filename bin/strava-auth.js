@@ -1,13 +1,8 @@
 #!/usr/bin/env node
-// Kept tiny and free of imports beyond the entry point: `strava-auth token` is a hot path.
-import { main } from '../dist/cli/main.js';
+// Kept tiny: `strava-auth token` is a hot path. The compile cache (Node 22.1+) keeps V8's bytecode
+// of strava-auth's modules on disk, so later runs skip parsing and compiling them.
+import module from 'node:module';
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error) => {
-    console.error(error);
-    process.exitCode = 1;
-  },
-);
+module.enableCompileCache?.();
+const { main } = await import('../dist/cli/main.js');
+process.exitCode = await main(process.argv.slice(2));

@@ -13,14 +13,9 @@ import {
 import { EXIT } from './exit-codes.ts';
 import type { Io } from './io.ts';
 import { styleFor } from './style.ts';
+import { UsageError } from './usage-error.ts';
 
-/** A usage mistake: printed with a pointer to `--help`, exit code 2. */
-export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'UsageError';
-  }
-}
+export { UsageError };
 
 /** The exit code that tells a script what kind of failure this was (see exit-codes.ts). */
 export function exitCodeFor(error: unknown): number {

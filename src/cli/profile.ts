@@ -1,7 +1,7 @@
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { StravaAuthError } from '../core/index.ts';
-import { UsageError } from './error-report.ts';
+import { StravaAuthError } from '../core/errors/strava-auth-error.ts';
+import { UsageError } from './usage-error.ts';
 import { ensurePrivateDir, writeFileAtomic } from '../node/private-files.ts';
 
 /** What a profile remembers besides its tokens: the app and which Strava it talks to. */

@@ -18,7 +18,6 @@
  * - Waiting: bounded, jittered backoff (2 ms doubling to 100 ms), then `LockTimeoutError` naming
  *   the lock and its holder.
  */
-import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, rmdir, stat, unlink, utimes, writeFile } from 'node:fs/promises';
 import { hostname as osHostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
@@ -170,6 +169,9 @@ export async function acquireFileLock(lockPath: string, options: FileLockOptions
   const sleep = options.sleep ?? realSleep;
   const timeoutMs = options.timeoutMs ?? DEFAULT_FILE_LOCK_TIMEOUT_MS;
   const staleMs = options.staleMs ?? DEFAULT_STALE_LOCK_MS;
+  // Loaded here, not at the top: node:crypto costs ~9 ms at start-up and `strava-auth token`'s
+  // fast path imports this module without ever taking a lock.
+  const { randomBytes } = await import('node:crypto');
   const token = randomBytes(16).toString('hex');
   const draft = join(dirname(lockPath), `.${basename(lockPath)}.${token}.tmp`);
   const markerPath = join(lockPath, `${token}.json`);

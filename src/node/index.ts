@@ -5,4 +5,5 @@
 export * from './config-dir.ts';
 export * from './file-store.ts';
 export * from './file-lock.ts';
+export * from './read-upload-file.ts';
 export * from './errors/index.ts';

@@ -2,7 +2,6 @@
  * Files only their owner can read, written so that a crash at any instant leaves the old content
  * or the new one, never a mix. Used by the file store for token files.
  */
-import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, open, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join, relative, sep } from 'node:path';
 
@@ -78,6 +77,7 @@ export function isTempFileOf(path: string, name: string): boolean {
  * rename leaves the old file (and a temporary one, cleaned up later); after it, the new file.
  */
 export async function writeFileAtomic(path: string, text: string): Promise<void> {
+  const { randomBytes } = await import('node:crypto'); // not at the top: see acquireFileLock
   const temp = join(dirname(path), `.${basename(path)}.${process.pid}-${randomBytes(6).toString('hex')}.tmp`);
   const handle = await open(temp, 'wx', 0o600);
   try {

@@ -1,12 +1,16 @@
+// Only what the hot path needs is imported up front: `strava-auth token` with a fresh token must
+// cost barely more than starting Node. The refresh path loads the rest on demand.
+import { join } from 'node:path';
 import { systemClock } from '../../core/clock.ts';
 import { TokenSet } from '../../core/token-set.ts';
-import { DEFAULT_MARGIN_SECONDS } from '../../tokens/token-manager.ts';
+import { resolveConfigDir } from '../../node/config-dir.ts';
+import { FileStore } from '../../node/file-store.ts';
 import { NotLoggedInError } from '../../tokens/errors/not-logged-in-error.ts';
+import { DEFAULT_MARGIN_SECONDS } from '../../tokens/margin.ts';
 import { parseCommandArgs } from '../args.ts';
-import { reportError } from '../error-report.ts';
 import { EXIT, EXIT_CODES_HELP } from '../exit-codes.ts';
 import type { Command } from '../main.ts';
-import { Session } from '../session.ts';
+import { profileName } from '../profile.ts';
 
 const HELP = `Usage: strava-auth token [--profile NAME]
 
@@ -30,15 +34,25 @@ export const command: Command = {
       io.stdout.write(HELP);
       return EXIT.ok;
     }
+    const profile = profileName(values.profile, io.env);
+    try {
+      const store = new FileStore({ dir: join(resolveConfigDir({ env: io.env }), 'tokens') });
+      const record = await store.get(profile);
+      // A fresh token is printed without starting anything else (no emulator, no credentials).
+      if (record && !record.invalid && !TokenSet.fromData(record.tokens).isExpired(systemClock, DEFAULT_MARGIN_SECONDS)) {
+        io.stdout.write(`${record.tokens.accessToken}\n`);
+        return EXIT.ok;
+      }
+    } catch {
+      // Whatever went wrong (a corrupt file, say) is reported by the full path below.
+    }
+    const { Session } = await import('../session.ts');
+    const { reportError } = await import('../error-report.ts');
     const session = new Session(io, values);
     try {
       const record = await session.store().get(session.profile);
       if (!record) throw new NotLoggedInError(session.profile, { loginCommand: session.loginCommand() });
-      // The hot path: a fresh token is printed without starting anything else (no emulator, no
-      // credentials lookup). Anything else goes through the token manager's locked refresh.
-      let token: string;
-      if (!record.invalid && !TokenSet.fromData(record.tokens).isExpired(systemClock, DEFAULT_MARGIN_SECONDS)) token = record.tokens.accessToken;
-      else token = await (await session.tokenManager()).getAccessToken();
+      const token = await (await session.tokenManager()).getAccessToken();
       io.stdout.write(`${token}\n`);
       return EXIT.ok;
     } catch (error) {

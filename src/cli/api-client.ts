@@ -1,0 +1,27 @@
+import { StravaClient } from '../client/index.ts';
+import type { Session } from './session.ts';
+
+/**
+ * A StravaClient for the session's profile: its token manager, its API base (the emulator's, a
+ * STRAVA_BASE_URL, or Strava's), and login commands that name the profile.
+ */
+export async function clientFor(session: Session, options: { waitOnRateLimit?: boolean } = {}): Promise<StravaClient> {
+  const [tokens, { apiBaseUrl }] = await Promise.all([session.tokenManager(), session.endpoints()]);
+  return new StravaClient({
+    tokens,
+    apiBaseUrl,
+    loginCommand: (scopes) => session.loginCommand(scopes),
+    rateLimit: { wait: options.waitOnRateLimit ?? false },
+    onRateLimit: (event) => {
+      // Only worth a line when the client waits; otherwise the RateLimitError says it all.
+      if (event.waitMs !== undefined) {
+        session.io.stderr.write(`${session.style.yellow('rate limited:')} ${event.endpoint}: waiting until ${event.resetsAt.toISOString()} (the ${event.window === 'daily' ? 'daily' : '15-minute'} window resets then)\n`);
+      }
+    },
+  });
+}
+
+/** JSON for people on a terminal (indented), compact for scripts. */
+export function formatJson(value: unknown, pretty: boolean): string {
+  return `${pretty ? JSON.stringify(value, null, 2) : JSON.stringify(value)}\n`;
+}

@@ -1,0 +1,12 @@
+/**
+ * strava-auth: Strava OAuth done right. Everything here is runtime-agnostic (fetch, clock and
+ * storage are passed in), so it runs in Node, Bun, Deno and edge workers:
+ * - the protocol core: scopes, authorize URL, callback, token endpoint, typed errors;
+ * - token storage and the `TokenManager` (single-flight refresh, rotation persisted first);
+ * - the `StravaClient` (scope preflight, rate limits, pagination, uploads).
+ * Node-only parts are in `strava-auth/node` (file store) and `strava-auth/emulator`.
+ * @packageDocumentation
+ */
+export * from './core/index.ts';
+export * from './tokens/index.ts';
+export * from './client/index.ts';
