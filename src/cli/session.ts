@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { STRAVA_API_BASE_URL, STRAVA_OAUTH_BASE_URL, joinUrl, type OAuthConfig } from '../core/index.ts';
+import { STRAVA_API_BASE_URL, STRAVA_OAUTH_BASE_URL, isScope, joinUrl, normalizeScopes, type OAuthConfig } from '../core/index.ts';
 import type { Emulator } from '../emulator/index.ts';
 import { resolveConfigDir } from '../node/config-dir.ts';
 import { FileStore } from '../node/file-store.ts';
@@ -114,7 +114,7 @@ export class Session {
     const parts = ['strava-auth login'];
     if (this.profile !== 'default') parts.push(`--profile ${this.profile}`);
     if (this.#emulatorFlag) parts.push('--emulator');
-    if (scopes?.length) parts.push(`--scope ${scopes.join(',')}`, '--force');
+    if (scopes?.length) parts.push(`--scope ${normalizeScopes(scopes.filter(isScope)).join(',')}`, '--force');
     return parts.join(' ');
   }
 

@@ -20,6 +20,8 @@ Flags:
       --trainer            recorded on a trainer
       --commute            a commute
       --external-id ID     your own identifier for the upload
+      --poll-interval SECS seconds between checks while Strava processes the file (default 2,
+                           at least 1: Strava asks for no more than one a second)
       --no-wait            print the upload id and return without waiting for processing
       --json               print Strava's final upload object as JSON instead of the id
   -p, --profile NAME       profile whose token to use (default: $STRAVA_PROFILE or "default")
@@ -44,6 +46,7 @@ export const command: Command = {
         commute: { type: 'boolean' },
         'external-id': { type: 'string' },
         'no-wait': { type: 'boolean' },
+        'poll-interval': { type: 'string' },
         json: { type: 'boolean' },
       },
       true,
@@ -53,6 +56,8 @@ export const command: Command = {
       return EXIT.ok;
     }
     if (positionals.length !== 1) throw new UsageError('upload takes one FILE, e.g. strava-auth upload Morning_Ride.fit');
+    const pollSeconds = values['poll-interval'] === undefined ? 2 : Number(values['poll-interval']);
+    if (!(pollSeconds >= 1)) throw new UsageError(`--poll-interval takes seconds, at least 1; got "${values['poll-interval']}".`);
     const session = new Session(io, values);
     try {
       const file = await readUploadFile(positionals[0]!, values.type as UploadDataType | undefined);
@@ -75,7 +80,7 @@ export const command: Command = {
       };
       const upload = values['no-wait']
         ? await client.createUpload(input).then((u) => (progress(u), u))
-        : await client.uploadActivity(input, { onProgress: progress });
+        : await client.uploadActivity(input, { onProgress: progress, pollIntervalMs: pollSeconds * 1000 });
       if (tty) io.stderr.write('\n');
       if (values.json) io.stdout.write(formatJson(upload, Boolean(io.stdout.isTTY)));
       else io.stdout.write(`${values['no-wait'] ? upload.id : upload.activity_id}\n`);

@@ -1,5 +1,6 @@
 import { StravaAuthError } from './strava-auth-error.ts';
 import type { StravaFault } from './strava-api-error.ts';
+import { SCOPES } from '../scopes.ts';
 
 /** Options for {@link MissingScopeError}. */
 export interface MissingScopeErrorOptions {
@@ -30,7 +31,9 @@ export class MissingScopeError extends StravaAuthError {
   readonly faults: readonly StravaFault[];
 
   constructor(options: MissingScopeErrorOptions) {
-    const wanted = [...new Set([...options.granted, ...options.missing])];
+    // In Strava's order, so the same fix reads the same wherever it is printed.
+    const order = (scope: string) => ((SCOPES as readonly string[]).indexOf(scope) + SCOPES.length + 1) % (SCOPES.length + 1);
+    const wanted = [...new Set([...options.granted, ...options.missing])].sort((a, b) => order(a) - order(b));
     const loginCommand = options.loginCommand ?? `strava-auth login --scope ${wanted.join(',')} --force`;
     const scopes = options.missing.join(', ');
     const call = options.endpoint ? `${options.endpoint} needs` : 'This call needs';
