@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { StravaClient } from '../src/client/index.ts';
-import { MissingScopeError, NotFoundError } from '../src/core/index.ts';
+import { MissingScopeError, NotFoundError, normalizeScopes, type Scope } from '../src/core/index.ts';
 import { MemoryStore, TokenManager } from '../src/tokens/index.ts';
 import { clientFixture } from './helpers/api.ts';
 import { startTestEmulator } from './helpers/emulator.ts';
@@ -34,7 +34,7 @@ describe('preflight: a missing scope fails before anything is sent', () => {
       const error = await row.run(client).catch((e: unknown) => e);
       assert.ok(error instanceof MissingScopeError, String(error));
       assert.deepEqual([error.missing, error.granted, error.endpoint, error.status], [row.missing, granted, row.endpoint, undefined]);
-      assert.equal(error.loginCommand, `strava-auth login --scope ${[...granted, ...row.missing].join(',')} --force`);
+      assert.equal(error.loginCommand, `strava-auth login --scope ${normalizeScopes([...granted, ...row.missing] as Scope[]).join(',')} --force`, 'in Strava\'s order');
       assert.deepEqual(emu.stats().calls, {}, 'no request reached Strava');
     });
   }
