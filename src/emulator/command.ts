@@ -17,7 +17,7 @@ export interface CommandIo {
 
 const USAGE = `Usage: strava-auth emulator [options]
 
-Runs a local Strava (OAuth endpoints) on 127.0.0.1 until Ctrl+C.
+Runs a local Strava (OAuth and API v3 endpoints) on 127.0.0.1 until Ctrl+C.
 
 Options:
   --port N                 port to listen on (default: any free port)
