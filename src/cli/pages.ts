@@ -4,8 +4,8 @@ function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
 }
 
-function page(title: string, body: string, ok: boolean): string {
-  const accent = ok ? '#16a34a' : '#dc2626';
+function page(title: string, body: string, tone: 'ok' | 'warning' | 'error'): string {
+  const accent = { ok: '#16a34a', warning: '#b45309', error: '#dc2626' }[tone];
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(title)} · strava-auth</title>
@@ -27,11 +27,11 @@ export function successPage(athlete: string, scopes: readonly string[], missing:
   return page(
     'You are logged in',
     `<p>Logged in as <strong>${escapeHtml(athlete)}</strong> with ${scopes.map((s) => `<code>${escapeHtml(s)}</code>`).join(' ')}.</p>${missingNote}<p>You can close this tab and go back to the terminal.</p>`,
-    missing.length === 0,
+    missing.length === 0 ? 'ok' : 'warning',
   );
 }
 
 /** Shown when the login failed; `message` says what happened and what to do. */
 export function errorPage(title: string, message: string): string {
-  return page(title, `<p>${escapeHtml(message)}</p><p>The terminal shows the same message. You can close this tab.</p>`, false);
+  return page(title, `<p>${escapeHtml(message)}</p><p>The terminal shows the same message. You can close this tab.</p>`, 'error');
 }

@@ -36,9 +36,9 @@ export function renderConsentPage(app: AppConfig, athlete: SummaryAthlete, pendi
     const label = escapeHtml(SCOPE_LABELS[scope] ?? scope);
     const input =
       scope === 'read'
-        ? `<input type="checkbox" id="${id}" checked disabled aria-describedby="${id}-name">`
-        : `<input type="checkbox" id="${id}" name="scope" value="${escapeHtml(scope)}" checked aria-describedby="${id}-name">`;
-    return `      <label for="${id}">${input}<span>${label} <code id="${id}-name">${escapeHtml(scope)}</code></span></label>`;
+        ? `<input type="checkbox" id="${id}" checked disabled>`
+        : `<input type="checkbox" id="${id}" name="scope" value="${escapeHtml(scope)}" checked>`;
+    return `      <label for="${id}">${input}<span>${label} <code>${escapeHtml(scope)}</code></span></label>`;
   });
   return page(
     'Authorize application',
