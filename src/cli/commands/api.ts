@@ -1,10 +1,10 @@
 import type { HttpMethod, QueryValue } from '../../client/index.ts';
 import { parseCommandArgs } from '../args.ts';
 import { clientFor, formatJson } from '../api-client.ts';
-import { UsageError, reportError } from '../error-report.ts';
+import { UsageError } from '../usage-error.ts';
 import { EXIT, EXIT_CODES_HELP } from '../exit-codes.ts';
 import type { Command } from '../main.ts';
-import { Session } from '../session.ts';
+import { withSession } from '../with-session.ts';
 
 const HELP = `Usage: strava-auth api [METHOD] PATH [-f key=value ...] [--paginate] [--profile NAME]
 
@@ -69,8 +69,7 @@ export const command: Command = {
     if (!path.startsWith('/')) throw new UsageError(`PATH starts with a slash, e.g. /athlete; got "${path}".`);
     if (values.paginate && method !== 'GET') throw new UsageError('--paginate works with GET only.');
     const fields = parseFields(values.field ?? []);
-    const session = new Session(io, values);
-    try {
+    return withSession(io, values, async (session) => {
       const client = await clientFor(session, { waitOnRateLimit: values.wait ?? false });
       const pretty = Boolean(io.stdout.isTTY);
       if (values.paginate) {
@@ -87,10 +86,6 @@ export const command: Command = {
       const response = await client.requestRaw(method, path, inQuery ? { query: fields } : { form: fields });
       if (response.data !== undefined) io.stdout.write(typeof response.data === 'string' ? `${response.data}\n` : formatJson(response.data, pretty));
       return EXIT.ok;
-    } catch (error) {
-      return reportError(io, error, session.secrets());
-    } finally {
-      await session.close();
-    }
+    });
   },
 };

@@ -1,11 +1,11 @@
 import { exchangeCode, normalizeScopes, parseCallback, parseScopes, readCallbackUnchecked, type Scope } from '../../core/index.ts';
 import { parseCommandArgs } from '../args.ts';
-import { UsageError, reportError } from '../error-report.ts';
+import { UsageError } from '../usage-error.ts';
 import { EXIT, EXIT_CODES_HELP } from '../exit-codes.ts';
 import type { Command } from '../main.ts';
 import { deletePending, readPending } from '../pending-authorization.ts';
 import { saveLogin } from '../save-login.ts';
-import { Session } from '../session.ts';
+import { withSession } from '../with-session.ts';
 
 const HELP = `Usage: strava-auth exchange CODE_OR_URL [--scope LIST] [--json] [--profile NAME]
 
@@ -37,8 +37,7 @@ export const command: Command = {
     }
     if (positionals.length !== 1) throw new UsageError('exchange takes one argument: the code, or the whole address the browser landed on.');
     const input = positionals[0]!.trim();
-    const session = new Session(io, values);
-    try {
+    return withSession(io, values, async (session) => {
       const pending = await readPending(session.configDir, session.profile);
       const warn = (w: string) => io.stderr.write(`${session.style.yellow('warning:')} ${w}\n`);
       let code: string;
@@ -65,10 +64,6 @@ export const command: Command = {
       const tokens = await exchangeCode(oauth, code, { scopes });
       await deletePending(session.configDir, session.profile);
       return await saveLogin(session, tokens, { requested, credentials: await session.credentials(), json: values.json ?? false, scopesKnown });
-    } catch (error) {
-      return reportError(io, error, session.secrets());
-    } finally {
-      await session.close();
-    }
+    });
   },
 };

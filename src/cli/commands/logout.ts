@@ -1,10 +1,9 @@
 import { deauthorize, revokeToken, TokenSet } from '../../core/index.ts';
 import { parseCommandArgs } from '../args.ts';
-import { reportError } from '../error-report.ts';
 import { EXIT, EXIT_CODES_HELP } from '../exit-codes.ts';
 import type { Command } from '../main.ts';
 import { athleteName } from '../save-login.ts';
-import { Session } from '../session.ts';
+import { withSession } from '../with-session.ts';
 
 const HELP = `Usage: strava-auth logout [--local] [--profile NAME]
 
@@ -29,8 +28,7 @@ export const command: Command = {
       io.stdout.write(HELP);
       return EXIT.ok;
     }
-    const session = new Session(io, values);
-    try {
+    return withSession(io, values, async (session) => {
       const store = session.store();
       const record = await store.get(session.profile);
       if (!record) {
@@ -62,10 +60,6 @@ export const command: Command = {
       await store.delete(session.profile);
       io.stderr.write(`${session.style.green('✓')} Logged out ${athleteName(tokens)} from profile "${session.profile}": ${how}.\n`);
       return EXIT.ok;
-    } catch (error) {
-      return reportError(io, error, session.secrets());
-    } finally {
-      await session.close();
-    }
+    });
   },
 };

@@ -1,10 +1,9 @@
 import { systemClock } from '../../core/index.ts';
 import { parseCommandArgs } from '../args.ts';
-import { reportError } from '../error-report.ts';
 import { EXIT, EXIT_CODES_HELP } from '../exit-codes.ts';
 import { expiryInWords } from '../duration.ts';
 import type { Command } from '../main.ts';
-import { Session } from '../session.ts';
+import { withSession } from '../with-session.ts';
 
 const HELP = `Usage: strava-auth refresh [--json] [--profile NAME]
 
@@ -28,8 +27,7 @@ export const command: Command = {
       io.stdout.write(HELP);
       return EXIT.ok;
     }
-    const session = new Session(io, values);
-    try {
+    return withSession(io, values, async (session) => {
       const before = (await session.store().get(session.profile))?.tokens;
       const manager = await session.tokenManager();
       const tokens = await manager.refresh({ force: true });
@@ -42,10 +40,6 @@ export const command: Command = {
         `${session.style.green('✓')} Refreshed profile "${session.profile}": access token ${renewed ? 'renewed' : 'unchanged (Strava keeps it while it has over an hour left)'}, ${expiryInWords(tokens.expiresIn(systemClock))}; refresh token ${rotated ? 'rotated and saved' : 'unchanged'}.\n`,
       );
       return EXIT.ok;
-    } catch (error) {
-      return reportError(io, error, session.secrets());
-    } finally {
-      await session.close();
-    }
+    });
   },
 };

@@ -1,12 +1,11 @@
 import { systemClock, TokenSet } from '../../core/index.ts';
 import { NotLoggedInError } from '../../tokens/errors/not-logged-in-error.ts';
 import { parseCommandArgs } from '../args.ts';
-import { reportError } from '../error-report.ts';
 import { EXIT, EXIT_CODES_HELP } from '../exit-codes.ts';
 import { expiryInWords } from '../duration.ts';
 import type { Command } from '../main.ts';
 import { athleteName } from '../save-login.ts';
-import { Session } from '../session.ts';
+import { withSession } from '../with-session.ts';
 
 const HELP = `Usage: strava-auth status [--json] [--profile NAME]
 
@@ -30,8 +29,7 @@ export const command: Command = {
       io.stdout.write(HELP);
       return EXIT.ok;
     }
-    const session = new Session(io, values);
-    try {
+    return withSession(io, values, async (session) => {
       const store = session.store();
       const tokenFile = store.pathOf(session.profile);
       const [record, config, profiles] = await Promise.all([store.get(session.profile), session.config(), store.keys()]);
@@ -76,10 +74,6 @@ export const command: Command = {
         io.stdout.write(`${lines.join('\n')}\n`);
       }
       return record.invalid ? EXIT.auth : EXIT.ok;
-    } catch (error) {
-      return reportError(io, error, session.secrets());
-    } finally {
-      await session.close();
-    }
+    });
   },
 };

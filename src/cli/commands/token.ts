@@ -46,19 +46,12 @@ export const command: Command = {
     } catch {
       // Whatever went wrong (a corrupt file, say) is reported by the full path below.
     }
-    const { Session } = await import('../session.ts');
-    const { reportError } = await import('../error-report.ts');
-    const session = new Session(io, values);
-    try {
+    const { withSession } = await import('../with-session.ts');
+    return withSession(io, values, async (session) => {
       const record = await session.store().get(session.profile);
       if (!record) throw new NotLoggedInError(session.profile, { loginCommand: session.loginCommand() });
-      const token = await (await session.tokenManager()).getAccessToken();
-      io.stdout.write(`${token}\n`);
+      io.stdout.write(`${await (await session.tokenManager()).getAccessToken()}\n`);
       return EXIT.ok;
-    } catch (error) {
-      return reportError(io, error, session.secrets());
-    } finally {
-      await session.close();
-    }
+    });
   },
 };

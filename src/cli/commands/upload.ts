@@ -2,10 +2,10 @@ import type { Upload, UploadDataType } from '../../client/index.ts';
 import { readUploadFile } from '../../node/read-upload-file.ts';
 import { parseCommandArgs } from '../args.ts';
 import { clientFor, formatJson } from '../api-client.ts';
-import { UsageError, reportError } from '../error-report.ts';
+import { UsageError } from '../usage-error.ts';
 import { EXIT, EXIT_CODES_HELP } from '../exit-codes.ts';
 import type { Command } from '../main.ts';
-import { Session } from '../session.ts';
+import { withSession } from '../with-session.ts';
 
 const HELP = `Usage: strava-auth upload FILE [--name NAME] [--description TEXT] [--type TYPE] [--json]
 
@@ -58,42 +58,41 @@ export const command: Command = {
     if (positionals.length !== 1) throw new UsageError('upload takes one FILE, e.g. strava-auth upload Morning_Ride.fit');
     const pollSeconds = values['poll-interval'] === undefined ? 2 : Number(values['poll-interval']);
     if (!(pollSeconds >= 1)) throw new UsageError(`--poll-interval takes seconds, at least 1; got "${values['poll-interval']}".`);
-    const session = new Session(io, values);
-    try {
-      const file = await readUploadFile(positionals[0]!, values.type as UploadDataType | undefined);
-      const client = await clientFor(session);
-      const tty = Boolean(io.stderr.isTTY);
-      let last = '';
-      const progress = (upload: Upload) => {
-        const line = `${file.filename}: ${upload.error ?? upload.status}`;
-        if (line === last) return;
-        last = line;
-        io.stderr.write(tty ? `\r\x1b[2K${line}` : `${line}\n`);
-      };
-      const input = {
-        ...file,
-        ...(values.name !== undefined && { name: values.name }),
-        ...(values.description !== undefined && { description: values.description }),
-        ...(values.trainer && { trainer: true }),
-        ...(values.commute && { commute: true }),
-        ...(values['external-id'] !== undefined && { externalId: values['external-id'] }),
-      };
-      const upload = values['no-wait']
-        ? await client.createUpload(input).then((u) => (progress(u), u))
-        : await client.uploadActivity(input, { onProgress: progress, pollIntervalMs: pollSeconds * 1000 });
-      if (tty) io.stderr.write('\n');
-      if (values.json) io.stdout.write(formatJson(upload, Boolean(io.stdout.isTTY)));
-      else io.stdout.write(`${values['no-wait'] ? upload.id : upload.activity_id}\n`);
-      if (!values['no-wait']) io.stderr.write(`${session.style.green('✓')} Uploaded as activity ${upload.activity_id}.\n`);
-      return EXIT.ok;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-        io.stderr.write(`error: ${positionals[0]} does not exist.\n`);
-        return EXIT.usage;
+    return withSession(io, values, async (session) => {
+      try {
+        const file = await readUploadFile(positionals[0]!, values.type as UploadDataType | undefined);
+        const client = await clientFor(session);
+        const tty = Boolean(io.stderr.isTTY);
+        let last = '';
+        const progress = (upload: Upload) => {
+          const line = `${file.filename}: ${upload.error ?? upload.status}`;
+          if (line === last) return;
+          last = line;
+          io.stderr.write(tty ? `\r\x1b[2K${line}` : `${line}\n`);
+        };
+        const input = {
+          ...file,
+          ...(values.name !== undefined && { name: values.name }),
+          ...(values.description !== undefined && { description: values.description }),
+          ...(values.trainer && { trainer: true }),
+          ...(values.commute && { commute: true }),
+          ...(values['external-id'] !== undefined && { externalId: values['external-id'] }),
+        };
+        const upload = values['no-wait']
+          ? await client.createUpload(input).then((u) => (progress(u), u))
+          : await client.uploadActivity(input, { onProgress: progress, pollIntervalMs: pollSeconds * 1000 });
+        if (tty) io.stderr.write('\n');
+        if (values.json) io.stdout.write(formatJson(upload, Boolean(io.stdout.isTTY)));
+        else io.stdout.write(`${values['no-wait'] ? upload.id : upload.activity_id}\n`);
+        if (!values['no-wait']) io.stderr.write(`${session.style.green('✓')} Uploaded as activity ${upload.activity_id}.\n`);
+        return EXIT.ok;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+          io.stderr.write(`error: ${positionals[0]} does not exist.\n`);
+          return EXIT.usage;
+        }
+        throw error;
       }
-      return reportError(io, error, session.secrets());
-    } finally {
-      await session.close();
-    }
+    });
   },
 };

@@ -1,11 +1,11 @@
 import { buildAuthorizationUrl, parseScopes } from '../../core/index.ts';
 import { parseCommandArgs } from '../args.ts';
-import { UsageError, reportError } from '../error-report.ts';
+import { UsageError } from '../usage-error.ts';
 import { EXIT, EXIT_CODES_HELP } from '../exit-codes.ts';
 import type { Command } from '../main.ts';
 import { savePending } from '../pending-authorization.ts';
 import { checkAuthorizeUrl } from '../check-authorize-url.ts';
-import { Session } from '../session.ts';
+import { withSession } from '../with-session.ts';
 import { DEFAULT_LOGIN_SCOPES } from './login.ts';
 
 const HELP = `Usage: strava-auth url --redirect-uri URI [--scope LIST] [--force] [--mobile] [--json]
@@ -44,8 +44,7 @@ export const command: Command = {
     const redirectUri = values['redirect-uri'];
     if (!redirectUri) throw new UsageError('--redirect-uri is required, e.g. --redirect-uri http://localhost:8080/callback');
     if (!URL.canParse(redirectUri)) throw new UsageError(`--redirect-uri must be an absolute URL; got "${redirectUri}".`);
-    const session = new Session(io, values);
-    try {
+    return withSession(io, values, async (session) => {
       if (await session.usesEmulator()) {
         throw new UsageError(
           'The built-in emulator only runs while a command runs, so its URLs would lead nowhere. Start one that stays up (strava-auth emulator) and point at it with STRAVA_BASE_URL, or use strava-auth login --emulator.',
@@ -69,10 +68,6 @@ export const command: Command = {
       else io.stdout.write(`${url}\n`);
       io.stderr.write(`Then: strava-auth exchange '<the address you land on>'${session.profile === 'default' ? '' : ` --profile ${session.profile}`}\n`);
       return EXIT.ok;
-    } catch (error) {
-      return reportError(io, error, session.secrets());
-    } finally {
-      await session.close();
-    }
+    });
   },
 };

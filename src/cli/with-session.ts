@@ -1,0 +1,23 @@
+import { reportError } from './error-report.ts';
+import type { Io } from './io.ts';
+import { Session } from './session.ts';
+
+/**
+ * Runs a command's body with a session for its profile: any error becomes one sentence on stderr
+ * and its exit code (secrets redacted), and whatever the session started (the in-process
+ * emulator) is stopped however the body ends.
+ */
+export async function withSession(
+  io: Io,
+  flags: { profile?: string | undefined; emulator?: boolean | undefined },
+  body: (session: Session) => Promise<number>,
+): Promise<number> {
+  const session = new Session(io, flags);
+  try {
+    return await body(session);
+  } catch (error) {
+    return reportError(io, error, session.secrets());
+  } finally {
+    await session.close();
+  }
+}
