@@ -7,7 +7,6 @@ import { resolveConfigDir } from '../../node/config-dir.ts';
 import { FileStore } from '../../node/file-store.ts';
 import { NotLoggedInError } from '../../tokens/errors/not-logged-in-error.ts';
 import { DEFAULT_MARGIN_SECONDS } from '../../tokens/margin.ts';
-import { parseCommandArgs } from '../args.ts';
 import { EXIT, EXIT_CODES_HELP } from '../exit-codes.ts';
 import type { Command } from '../main.ts';
 import { profileName } from '../profile.ts';
@@ -26,10 +25,27 @@ Flags:
 ${EXIT_CODES_HELP}
 `;
 
+/**
+ * The flags of the common calls (`token`, `token --profile NAME`, `token --emulator`), read by hand:
+ * util.parseArgs would load node:util, which alone adds ~30 built-in modules to start-up. Anything
+ * else (`--help`, `--profile=x`, a typo) goes to the full parser, which accepts or reports it.
+ */
+function quickFlags(argv: readonly string[]): { profile?: string; emulator?: boolean; help?: boolean } | undefined {
+  const flags: { profile?: string; emulator?: boolean } = {};
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const next = argv[i + 1];
+    if (arg === '--emulator') flags.emulator = true;
+    else if ((arg === '--profile' || arg === '-p') && next !== undefined && !next.startsWith('-')) flags.profile = argv[++i]!;
+    else return undefined;
+  }
+  return flags;
+}
+
 export const command: Command = {
   summary: 'Print a valid access token (refreshing it if needed)',
   async run(argv, io) {
-    const { values } = parseCommandArgs(argv, {});
+    const values = quickFlags(argv) ?? (await import('../args.ts')).parseCommandArgs(argv, {}).values;
     if (values.help) {
       io.stdout.write(HELP);
       return EXIT.ok;
