@@ -17,8 +17,8 @@ export function ask(io: Io, question: string, options: { secret?: boolean } = {}
       };
     }
     rl.question(question, (answer) => {
+      resolve(answer.trim()); // before close(), whose 'close' event would reject first
       rl.close();
-      resolve(answer.trim());
     });
     rl.once('close', () => reject(new Error('no answer: input closed')));
   });
