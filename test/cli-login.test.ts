@@ -368,6 +368,9 @@ describe('strava-auth --emulator (no Strava account)', () => {
     const logout = await cli.run(['logout']);
     assert.equal(logout.code, 0, logout.stderr);
     assert.match(logout.stderr, /revoked at Strava/);
+    const after = await cli.run(['token']);
+    assert.equal(after.code, 3);
+    assert.match(after.stderr, /Log in first \(strava-auth login --emulator\)\./, 'the fix logs in to the emulator again, not to Strava');
   });
 
   test('with no browser at all, the emulator\'s athlete approves', async (t) => {

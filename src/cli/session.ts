@@ -29,6 +29,8 @@ export class Session {
   readonly configDir: string;
   readonly #emulatorFlag: boolean;
   #config: Promise<ProfileConfig | undefined> | undefined;
+  /** The profile's settings once read, for the synchronous loginCommand. */
+  #configRead: ProfileConfig | undefined;
   #store: FileStore | undefined;
   #endpoints: Promise<StravaEndpoints> | undefined;
   #credentials: Credentials | undefined;
@@ -43,7 +45,7 @@ export class Session {
 
   /** The profile's saved settings (undefined before the first login). */
   config(): Promise<ProfileConfig | undefined> {
-    this.#config ??= readProfile(this.configDir, this.profile);
+    this.#config ??= readProfile(this.configDir, this.profile).then((config) => (this.#configRead = config));
     return this.#config;
   }
 
@@ -113,7 +115,8 @@ export class Session {
   loginCommand(scopes?: readonly string[]): string {
     const parts = ['strava-auth login'];
     if (this.profile !== 'default') parts.push(`--profile ${this.profile}`);
-    if (this.#emulatorFlag) parts.push('--emulator');
+    // A profile on the emulator must log in to the emulator again, not to Strava.
+    if (this.#emulatorFlag || this.#configRead?.emulator) parts.push('--emulator');
     if (scopes?.length) parts.push(`--scope ${normalizeScopes(scopes.filter(isScope)).join(',')}`, '--force');
     return parts.join(' ');
   }

@@ -14,6 +14,7 @@ export async function withSession(
 ): Promise<number> {
   const session = new Session(io, flags);
   try {
+    await session.config(); // read up front, so every message can name the right login command
     return await body(session);
   } catch (error) {
     return reportError(io, error, session.secrets());
