@@ -1,5 +1,6 @@
 import { EXIT, EXIT_CODES_HELP } from './exit-codes.ts';
 import { processIo, type Io } from './io.ts';
+import { HelpRequested } from './usage-error.ts';
 
 /** A command module: `run` takes the arguments after the command name. */
 export interface Command {
@@ -58,7 +59,7 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     const topic = name === 'help' ? rest[0] : undefined;
-    if (topic && COMMANDS[topic]) return (await COMMANDS[topic].load()).run(['--help'], io);
+    if (topic && COMMANDS[topic]) return main([topic, '--help'], io);
     io.stdout.write(usage());
     return name === undefined ? EXIT.usage : EXIT.ok;
   }
@@ -76,6 +77,10 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
   try {
     return await (await entry.load()).run(rest, io);
   } catch (error) {
+    if (error instanceof HelpRequested) {
+      io.stdout.write(error.text);
+      return EXIT.ok;
+    }
     const { reportError } = await import('./error-report.ts');
     return reportError(io, error);
   }

@@ -53,12 +53,9 @@ export const command: Command = {
     const { values, positionals } = parseCommandArgs(
       argv,
       { field: { type: 'string', short: 'f', multiple: true }, paginate: { type: 'boolean' }, wait: { type: 'boolean' } },
+      HELP,
       true,
     );
-    if (values.help) {
-      io.stdout.write(HELP);
-      return EXIT.ok;
-    }
     const [first, second, ...extra] = positionals;
     const hasMethod = first !== undefined && METHODS.includes(first.toUpperCase()) && second !== undefined;
     const method = (hasMethod ? first!.toUpperCase() : 'GET') as HttpMethod;

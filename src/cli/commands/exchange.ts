@@ -30,11 +30,7 @@ ${EXIT_CODES_HELP}
 export const command: Command = {
   summary: 'Exchange a code (or the redirected URL) for tokens',
   async run(argv, io) {
-    const { values, positionals } = parseCommandArgs(argv, { scope: { type: 'string', short: 's' }, json: { type: 'boolean' } }, true);
-    if (values.help) {
-      io.stdout.write(HELP);
-      return EXIT.ok;
-    }
+    const { values, positionals } = parseCommandArgs(argv, { scope: { type: 'string', short: 's' }, json: { type: 'boolean' } }, HELP, true);
     if (positionals.length !== 1) throw new UsageError('exchange takes one argument: the code, or the whole address the browser landed on.');
     const input = positionals[0]!.trim();
     return withSession(io, values, async (session) => {

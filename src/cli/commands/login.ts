@@ -11,14 +11,14 @@ import {
 } from '../../core/index.ts';
 import { parseCommandArgs } from '../args.ts';
 import { openBrowser } from '../browser.ts';
-import { UsageError, reportError } from '../error-report.ts';
+import { UsageError } from '../usage-error.ts';
 import { EXIT, EXIT_CODES_HELP } from '../exit-codes.ts';
 import { startLoopbackServer, type CallbackReply } from '../loopback-server.ts';
 import type { Command } from '../main.ts';
 import { errorPage, successPage } from '../pages.ts';
 import { readLines } from '../prompt.ts';
 import { athleteName, saveLogin } from '../save-login.ts';
-import { Session } from '../session.ts';
+import { withSession } from '../with-session.ts';
 import { startSpinner } from '../style.ts';
 import { checkAuthorizeUrl } from '../check-authorize-url.ts';
 
@@ -82,126 +82,119 @@ export const command: Command = {
       port: { type: 'string' },
       timeout: { type: 'string' },
       json: { type: 'boolean' },
-    });
-    if (values.help) {
-      io.stdout.write(HELP);
-      return EXIT.ok;
-    }
+    }, HELP);
     const port = values.port === undefined ? 0 : Number(values.port);
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port takes a port number (0-65535); got "${values.port}".`);
     const timeoutSeconds = values.timeout === undefined ? 300 : Number(values.timeout);
     if (!(timeoutSeconds > 0)) throw new UsageError(`--timeout takes a number of seconds; got "${values.timeout}".`);
-    const session = new Session(io, values);
-    const requested = parseScopes(values.scope ?? DEFAULT_LOGIN_SCOPES, (w) => io.stderr.write(`${session.style.yellow('warning:')} ${w}\n`));
-    try {
-      const oauth = await session.oauthConfig({ prompt: true });
-      const credentials = await session.credentials();
-      const { oauthBaseUrl, emulator } = await session.endpoints();
+    return withSession(io, values, async (session) => {
+      const requested = parseScopes(values.scope ?? DEFAULT_LOGIN_SCOPES, (w) => io.stderr.write(`${session.style.yellow('warning:')} ${w}\n`));
+      try {
+        const oauth = await session.oauthConfig({ prompt: true });
+        const credentials = await session.credentials();
+        const { oauthBaseUrl, emulator } = await session.endpoints();
 
-      let settle!: { resolve: (o: Outcome) => void; reject: (e: unknown) => void };
-      const done = new Promise<Outcome>((resolve, reject) => (settle = { resolve, reject }));
-      done.catch(() => {}); // settled early (Ctrl-C during the checks) is handled where it is awaited
-      let request!: AuthorizationRequest;
-      let finishing = false;
+        let settle!: { resolve: (o: Outcome) => void; reject: (e: unknown) => void };
+        const done = new Promise<Outcome>((resolve, reject) => (settle = { resolve, reject }));
+        done.catch(() => {}); // settled early (Ctrl-C during the checks) is handled where it is awaited
+        let request!: AuthorizationRequest;
+        let finishing = false;
 
-      // One path for the loopback callback and for a pasted address: check, exchange, answer.
-      const handle = async (callback: URL | string, bareCode?: string): Promise<CallbackReply> => {
-        if (finishing) return { status: 409, html: errorPage('Already handled', 'This login already received its answer.') };
-        let result: CallbackResult;
-        try {
-          // A bare code says nothing of the grant: assume what was asked (read is always granted).
-          result = bareCode ? { code: bareCode, scopes: normalizeScopes(['read', ...request.scopes]), missingScopes: [] } : request.complete(callback);
-        } catch (error) {
-          if (error instanceof StateMismatchError) {
-            // Keep waiting: a forged or stale callback must not end (or hijack) the real login.
-            io.stderr.write(`${session.style.yellow('warning:')} ignored a callback whose state does not match this login (forged, or from an older login); still waiting.\n`);
-            return { status: 400, html: errorPage('Login refused', error.message) };
+        // One path for the loopback callback and for a pasted address: check, exchange, answer.
+        const handle = async (callback: URL | string, bareCode?: string): Promise<CallbackReply> => {
+          if (finishing) return { status: 409, html: errorPage('Already handled', 'This login already received its answer.') };
+          let result: CallbackResult;
+          try {
+            // A bare code says nothing of the grant: assume what was asked (read is always granted).
+            result = bareCode ? { code: bareCode, scopes: normalizeScopes(['read', ...request.scopes]), missingScopes: [] } : request.complete(callback);
+          } catch (error) {
+            if (error instanceof StateMismatchError) {
+              // Keep waiting: a forged or stale callback must not end (or hijack) the real login.
+              io.stderr.write(`${session.style.yellow('warning:')} ignored a callback whose state does not match this login (forged, or from an older login); still waiting.\n`);
+              return { status: 400, html: errorPage('Login refused', error.message) };
+            }
+            finishing = true;
+            settle.reject(error);
+            return { status: 400, html: errorPage('Login failed', error instanceof Error ? error.message : String(error)) };
           }
           finishing = true;
-          settle.reject(error);
-          return { status: 400, html: errorPage('Login failed', error instanceof Error ? error.message : String(error)) };
-        }
-        finishing = true;
-        try {
-          const tokens = await exchangeCode(oauth, result.code, { scopes: result.scopes });
-          settle.resolve({ tokens, callback: result, scopesKnown: !bareCode });
-          return { status: 200, html: successPage(athleteName(tokens), tokens.scopes, result.missingScopes) };
-        } catch (error) {
-          settle.reject(error);
-          return { status: 400, html: errorPage('Login failed', error instanceof Error ? error.message : String(error)) };
-        }
-      };
+          try {
+            const tokens = await exchangeCode(oauth, result.code, { scopes: result.scopes });
+            settle.resolve({ tokens, callback: result, scopesKnown: !bareCode });
+            return { status: 200, html: successPage(athleteName(tokens), tokens.scopes, result.missingScopes) };
+          } catch (error) {
+            settle.reject(error);
+            return { status: 400, html: errorPage('Login failed', error instanceof Error ? error.message : String(error)) };
+          }
+        };
 
-      // Ctrl-C from here on ends the wait cleanly: the server closes and nothing is stored.
-      const onSigint = () => settle.reject(new InterruptedError());
-      process.once('SIGINT', onSigint);
-      const server = await startLoopbackServer(port, (url) => handle(url)).catch((error: unknown) => {
-        process.off('SIGINT', onSigint);
-        throw error;
-      });
-      request = AuthorizationRequest.create({
-        clientId: oauth.clientId,
-        redirectUri: server.redirectUri,
-        scopes: requested,
-        approvalPrompt: values.force ? 'force' : 'auto',
-        baseUrl: oauthBaseUrl,
-      });
-      const cleanups: Array<() => unknown> = [() => server.close(), () => process.off('SIGINT', onSigint)];
-      try {
-        // Strava shows a bad client id or redirect URI as JSON in the browser and never calls
-        // back; look first, so the terminal can say so instead of waiting forever.
-        await checkAuthorizeUrl(request.url, oauth);
-
-        const url = request.url.toString();
-        const opened = values['no-browser'] ? false : await openBrowser(url, io.env);
-        let paste = false;
-        if (opened) {
-          io.stderr.write(`Opened Strava's consent page in your browser${emulator ? ' (the built-in emulator)' : ''}.\n`);
-        } else if (emulator && !values['no-browser']) {
-          // Nobody can click on a headless machine: the emulator's athlete approves, through the
-          // same consent page and redirect a browser would follow.
-          io.stderr.write('No browser to open: the emulator\'s demo athlete approves the consent page for you.\n');
-          emulator.setConsent({ policy: 'approve' });
-          cleanups.push(() => emulator.setConsent(null));
-          void fetch(url).catch((error: unknown) => settle.reject(error));
-        } else {
-          paste = true;
-          io.stderr.write(`${values['no-browser'] ? '' : 'Could not open a browser. '}Open this URL in a browser to log in:\n\n  ${url}\n\n`);
-          io.stderr.write(`After "Authorize", paste the address the browser lands on (or just its code) here.\n`);
-        }
-        if (paste || values['no-browser']) {
-          const lines = readLines(io, (line) => {
-            const bare = /^[A-Za-z0-9]+$/.test(line) ? line : undefined;
-            void handle(bare ? '' : line, bare).then((reply) => {
-              if (reply.status === 400 && !finishing) io.stderr.write('Paste the address from this login\'s browser tab.\n');
-            });
-          });
-          cleanups.push(() => lines.stop());
-        }
-        const spinner = startSpinner(io, 'Waiting for the authorization in the browser (Ctrl-C to cancel)…');
-        cleanups.unshift(() => spinner.stop());
-        const timer = setTimeout(() => settle.reject(new LoginTimeoutError(timeoutSeconds)), timeoutSeconds * 1000);
-        cleanups.push(() => clearTimeout(timer));
-
-        const outcome = await done;
-        for (const cleanup of cleanups.splice(0)) await cleanup();
-        return await saveLogin(session, outcome.tokens, {
-          requested,
-          credentials,
-          json: values.json ?? false,
-          scopesKnown: outcome.scopesKnown,
+        // Ctrl-C from here on ends the wait cleanly: the server closes and nothing is stored.
+        const onSigint = () => settle.reject(new InterruptedError());
+        process.once('SIGINT', onSigint);
+        const server = await startLoopbackServer(port, (url) => handle(url)).catch((error: unknown) => {
+          process.off('SIGINT', onSigint);
+          throw error;
         });
-      } finally {
-        for (const cleanup of cleanups) await cleanup();
-      }
-    } catch (error) {
-      if (error instanceof InterruptedError) {
+        request = AuthorizationRequest.create({
+          clientId: oauth.clientId,
+          redirectUri: server.redirectUri,
+          scopes: requested,
+          approvalPrompt: values.force ? 'force' : 'auto',
+          baseUrl: oauthBaseUrl,
+        });
+        const cleanups: Array<() => unknown> = [() => server.close(), () => process.off('SIGINT', onSigint)];
+        try {
+          // Strava shows a bad client id or redirect URI as JSON in the browser and never calls
+          // back; look first, so the terminal can say so instead of waiting forever.
+          await checkAuthorizeUrl(request.url, oauth);
+
+          const url = request.url.toString();
+          const opened = values['no-browser'] ? false : await openBrowser(url, io.env);
+          let paste = false;
+          if (opened) {
+            io.stderr.write(`Opened Strava's consent page in your browser${emulator ? ' (the built-in emulator)' : ''}.\n`);
+          } else if (emulator && !values['no-browser']) {
+            // Nobody can click on a headless machine: the emulator's athlete approves, through the
+            // same consent page and redirect a browser would follow.
+            io.stderr.write('No browser to open: the emulator\'s demo athlete approves the consent page for you.\n');
+            emulator.setConsent({ policy: 'approve' });
+            cleanups.push(() => emulator.setConsent(null));
+            void fetch(url).catch((error: unknown) => settle.reject(error));
+          } else {
+            paste = true;
+            io.stderr.write(`${values['no-browser'] ? '' : 'Could not open a browser. '}Open this URL in a browser to log in:\n\n  ${url}\n\n`);
+            io.stderr.write(`After "Authorize", paste the address the browser lands on (or just its code) here.\n`);
+          }
+          if (paste || values['no-browser']) {
+            const lines = readLines(io, (line) => {
+              const bare = /^[A-Za-z0-9]+$/.test(line) ? line : undefined;
+              void handle(bare ? '' : line, bare).then((reply) => {
+                if (reply.status === 400 && !finishing) io.stderr.write('Paste the address from this login\'s browser tab.\n');
+              });
+            });
+            cleanups.push(() => lines.stop());
+          }
+          const spinner = startSpinner(io, 'Waiting for the authorization in the browser (Ctrl-C to cancel)…');
+          cleanups.unshift(() => spinner.stop());
+          const timer = setTimeout(() => settle.reject(new LoginTimeoutError(timeoutSeconds)), timeoutSeconds * 1000);
+          cleanups.push(() => clearTimeout(timer));
+
+          const outcome = await done;
+          for (const cleanup of cleanups.splice(0)) await cleanup();
+          return await saveLogin(session, outcome.tokens, {
+            requested,
+            credentials,
+            json: values.json ?? false,
+            scopesKnown: outcome.scopesKnown,
+          });
+        } finally {
+          for (const cleanup of cleanups) await cleanup();
+        }
+      } catch (error) {
+        if (!(error instanceof InterruptedError)) throw error;
         io.stderr.write('\nLogin cancelled; nothing was stored.\n');
         return EXIT.interrupted;
       }
-      return reportError(io, error, session.secrets());
-    } finally {
-      await session.close();
-    }
+    });
   },
 };

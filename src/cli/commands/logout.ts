@@ -23,11 +23,7 @@ ${EXIT_CODES_HELP}
 export const command: Command = {
   summary: 'Revoke access at Strava and forget the tokens',
   async run(argv, io) {
-    const { values } = parseCommandArgs(argv, { local: { type: 'boolean' } });
-    if (values.help) {
-      io.stdout.write(HELP);
-      return EXIT.ok;
-    }
+    const { values } = parseCommandArgs(argv, { local: { type: 'boolean' } }, HELP);
     return withSession(io, values, async (session) => {
       const store = session.store();
       const record = await store.get(session.profile);

@@ -22,11 +22,7 @@ ${EXIT_CODES_HELP}
 export const command: Command = {
   summary: 'Refresh the tokens now',
   async run(argv, io) {
-    const { values } = parseCommandArgs(argv, { json: { type: 'boolean' } });
-    if (values.help) {
-      io.stdout.write(HELP);
-      return EXIT.ok;
-    }
+    const { values } = parseCommandArgs(argv, { json: { type: 'boolean' } }, HELP);
     return withSession(io, values, async (session) => {
       const before = (await session.store().get(session.profile))?.tokens;
       const manager = await session.tokenManager();

@@ -20,11 +20,7 @@ Examples:
 export const command: Command = {
   summary: 'List the scopes and what each endpoint needs',
   async run(argv, io) {
-    const { values } = parseCommandArgs(argv, { for: { type: 'string' }, json: { type: 'boolean' } });
-    if (values.help) {
-      io.stdout.write(HELP);
-      return EXIT.ok;
-    }
+    const { values } = parseCommandArgs(argv, { for: { type: 'string' }, json: { type: 'boolean' } }, HELP);
     if (values.for !== undefined) {
       const match = /^\s*([A-Za-z]+)\s+(\S+)\s*$/.exec(values.for);
       if (!match) throw new UsageError(`--for takes "METHOD PATH", e.g. --for "GET /athlete/activities"; got "${values.for}".`);

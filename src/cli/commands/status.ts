@@ -24,11 +24,7 @@ ${EXIT_CODES_HELP}
 export const command: Command = {
   summary: 'Show who is logged in, the scopes and when the token expires',
   async run(argv, io) {
-    const { values } = parseCommandArgs(argv, { json: { type: 'boolean' } });
-    if (values.help) {
-      io.stdout.write(HELP);
-      return EXIT.ok;
-    }
+    const { values } = parseCommandArgs(argv, { json: { type: 'boolean' } }, HELP);
     return withSession(io, values, async (session) => {
       const store = session.store();
       const tokenFile = store.pathOf(session.profile);

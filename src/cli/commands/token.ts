@@ -30,7 +30,7 @@ ${EXIT_CODES_HELP}
  * util.parseArgs would load node:util, which alone adds ~30 built-in modules to start-up. Anything
  * else (`--help`, `--profile=x`, a typo) goes to the full parser, which accepts or reports it.
  */
-function quickFlags(argv: readonly string[]): { profile?: string; emulator?: boolean; help?: boolean } | undefined {
+function quickFlags(argv: readonly string[]): { profile?: string; emulator?: boolean } | undefined {
   const flags: { profile?: string; emulator?: boolean } = {};
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
@@ -45,11 +45,7 @@ function quickFlags(argv: readonly string[]): { profile?: string; emulator?: boo
 export const command: Command = {
   summary: 'Print a valid access token (refreshing it if needed)',
   async run(argv, io) {
-    const values = quickFlags(argv) ?? (await import('../args.ts')).parseCommandArgs(argv, {}).values;
-    if (values.help) {
-      io.stdout.write(HELP);
-      return EXIT.ok;
-    }
+    const values = quickFlags(argv) ?? (await import('../args.ts')).parseCommandArgs(argv, {}, HELP).values;
     const profile = profileName(values.profile, io.env);
     try {
       const store = new FileStore({ dir: join(resolveConfigDir({ env: io.env }), 'tokens') });

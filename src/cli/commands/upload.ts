@@ -49,12 +49,9 @@ export const command: Command = {
         'poll-interval': { type: 'string' },
         json: { type: 'boolean' },
       },
+      HELP,
       true,
     );
-    if (values.help) {
-      io.stdout.write(HELP);
-      return EXIT.ok;
-    }
     if (positionals.length !== 1) throw new UsageError('upload takes one FILE, e.g. strava-auth upload Morning_Ride.fit');
     const pollSeconds = values['poll-interval'] === undefined ? 2 : Number(values['poll-interval']);
     if (!(pollSeconds >= 1)) throw new UsageError(`--poll-interval takes seconds, at least 1; got "${values['poll-interval']}".`);

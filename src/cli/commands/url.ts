@@ -36,11 +36,7 @@ export const command: Command = {
       force: { type: 'boolean', short: 'f' },
       mobile: { type: 'boolean' },
       json: { type: 'boolean' },
-    });
-    if (values.help) {
-      io.stdout.write(HELP);
-      return EXIT.ok;
-    }
+    }, HELP);
     const redirectUri = values['redirect-uri'];
     if (!redirectUri) throw new UsageError('--redirect-uri is required, e.g. --redirect-uri http://localhost:8080/callback');
     if (!URL.canParse(redirectUri)) throw new UsageError(`--redirect-uri must be an absolute URL; got "${redirectUri}".`);
