@@ -13,7 +13,12 @@ export const SERVER_LIMITS = {
   /** Whole request, body included: a 32 MB upload over loopback takes well under a second. */
   requestTimeoutMs: 60_000,
   keepAliveTimeoutMs: 5_000,
-} as const;
+  /** How often node looks for requests past their timeouts (node's default, 30 s, would triple them). */
+  checkIntervalMs: 1_000,
+};
+
+/** The limits a server runs with; see {@link SERVER_LIMITS}. */
+export type ServerLimits = typeof SERVER_LIMITS;
 
 /** A route-level handler: runs only for requests that passed {@link checkRequest}. */
 export type GuardedHandler = (req: IncomingMessage, res: ServerResponse, url: URL) => unknown;
@@ -24,6 +29,8 @@ export interface GuardedServerOptions {
   reject?: (res: ServerResponse, error: RequestRejectedError) => void;
   /** One line per refused request or handler failure; never request content. */
   log?: (line: string) => void;
+  /** Tighter or looser limits than {@link SERVER_LIMITS} (tests use short timeouts). */
+  limits?: Partial<ServerLimits>;
 }
 
 /**
@@ -35,14 +42,14 @@ export interface GuardedServerOptions {
  */
 export function createGuardedServer(handler: GuardedHandler, options: GuardedServerOptions = {}): Server {
   const reject = options.reject ?? rejectAsText;
+  const limits = { ...SERVER_LIMITS, ...options.limits };
   const server = createServer(
     {
-      maxHeaderSize: SERVER_LIMITS.maxHeaderSize,
-      headersTimeout: SERVER_LIMITS.headersTimeoutMs,
-      requestTimeout: SERVER_LIMITS.requestTimeoutMs,
-      keepAliveTimeout: SERVER_LIMITS.keepAliveTimeoutMs,
-      // How often node looks for requests past their timeouts (default 30 s, which would triple them).
-      connectionsCheckingInterval: 1_000,
+      maxHeaderSize: limits.maxHeaderSize,
+      headersTimeout: limits.headersTimeoutMs,
+      requestTimeout: limits.requestTimeoutMs,
+      keepAliveTimeout: limits.keepAliveTimeoutMs,
+      connectionsCheckingInterval: limits.checkIntervalMs,
     },
     (req, res) => {
       const fail = (error: unknown): void => {
@@ -71,7 +78,7 @@ export function createGuardedServer(handler: GuardedHandler, options: GuardedSer
       }
     },
   );
-  server.maxHeadersCount = SERVER_LIMITS.maxHeadersCount;
+  server.maxHeadersCount = limits.maxHeadersCount;
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
     // Same answers as node's default handler, plus a log line; a response already under way
     // cannot be replaced, so that connection is just closed.
