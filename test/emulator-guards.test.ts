@@ -122,6 +122,35 @@ describe('uploads: the token first, then a capped body', () => {
     assert.equal(await answerBeforeBody(emu.port, head(emu.port, token, 10_000_000)), 401);
   });
 
+  test('Expect: 100-continue: a bad token gets 401 instead of the go-ahead; a good one gets 100, then 201', async (t) => {
+    const emu = await startTestEmulator(t);
+    const expect = (token: string, length: number, type = 'multipart/form-data; boundary=x') =>
+      head(emu.port, token, length).replace('multipart/form-data; boundary=x\r\n', `${type}\r\nExpect: 100-continue\r\n`);
+    assert.equal(await answerBeforeBody(emu.port, expect('not-a-token', 10_000_000)), 401);
+    const token = emu.issueTokens({ scopes: ['activity:write'] }).access_token;
+    const form = new FormData();
+    form.set('data_type', 'gpx');
+    form.set('file', new Blob(['<gpx/>']), 'a.gpx');
+    const encoded = new Request('http://x/', { method: 'POST', body: form });
+    const body = Buffer.from(await encoded.arrayBuffer());
+    const statuses = await new Promise<number[]>((resolve, reject) => {
+      const socket = connect(emu.port, '127.0.0.1');
+      const seen: number[] = [];
+      socket.on('error', reject);
+      socket.on('data', (data: Buffer) => {
+        for (const match of data.toString('latin1').matchAll(/HTTP\/1\.1 (\d{3})/g)) seen.push(Number(match[1]));
+        if (seen.length === 1 && seen[0] === 100) socket.write(body);
+        if (seen.some((status) => status >= 200)) {
+          socket.destroy();
+          resolve(seen);
+        }
+      });
+      socket.on('close', () => reject(new Error(`closed after ${JSON.stringify(seen)}`)));
+      socket.write(expect(token, body.length, encoded.headers.get('content-type')!));
+    });
+    assert.deepEqual(statuses, [100, 201]);
+  });
+
   test('a declared length over the cap is answered 413 before the body is sent', async (t) => {
     const emu = await startTestEmulator(t);
     const token = emu.issueTokens({ scopes: ['activity:write'] }).access_token;

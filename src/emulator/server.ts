@@ -86,8 +86,6 @@ async function serve(router: Router, ctx: EmulatorContext, hooks: ServerHooks, r
     hooks.log?.(`${method} ${url.pathname} dropped ${Math.round(performance.now() - started)}ms`);
     return;
   }
-  // A body the route never read (a refused token, a 413) is not worth reading: close after answering.
-  if (!req.complete) response.headers.connection = 'close';
   writeResponse(res, response);
   hooks.log?.(`${method} ${url.pathname} ${response.status} ${Math.round(performance.now() - started)}ms`);
 }

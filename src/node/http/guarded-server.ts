@@ -1,5 +1,6 @@
 import { createServer, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { deferContinue } from './read-body.ts';
 import { checkRequest } from './request-guard.ts';
 import { RequestRejectedError } from './request-rejected-error.ts';
 
@@ -43,6 +44,33 @@ export interface GuardedServerOptions {
 export function createGuardedServer(handler: GuardedHandler, options: GuardedServerOptions = {}): Server {
   const reject = options.reject ?? rejectAsText;
   const limits = { ...SERVER_LIMITS, ...options.limits };
+  const listener = (req: IncomingMessage, res: ServerResponse): void => {
+    const fail = (error: unknown): void => {
+      if (error instanceof RequestRejectedError) {
+        options.log?.(`refused ${req.method ?? '?'} request: ${error.status} ${error.field}`);
+        if (!res.headersSent && !res.destroyed) {
+          // No `Connection: close`: closing with the client's body still arriving resets the
+          // connection and can lose this answer. Node discards the rest of the body instead
+          // (never buffered), bounded by the request timeout.
+          reject(res, error);
+          return;
+        }
+      } else {
+        options.log?.(`request handler failed: ${error instanceof Error ? error.name : typeof error}`);
+        if (!res.headersSent && !res.destroyed) {
+          res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8', connection: 'close' }).end('Internal Server Error');
+          return;
+        }
+      }
+      res.destroy();
+    };
+    try {
+      const url = checkRequest(req, req.socket.localPort ?? 0);
+      Promise.resolve(handler(req, res, url)).catch(fail);
+    } catch (error) {
+      fail(error);
+    }
+  };
   const server = createServer(
     {
       maxHeaderSize: limits.maxHeaderSize,
@@ -51,33 +79,13 @@ export function createGuardedServer(handler: GuardedHandler, options: GuardedSer
       keepAliveTimeout: limits.keepAliveTimeoutMs,
       connectionsCheckingInterval: limits.checkIntervalMs,
     },
-    (req, res) => {
-      const fail = (error: unknown): void => {
-        if (error instanceof RequestRejectedError) {
-          options.log?.(`refused ${req.method ?? '?'} request: ${error.status} ${error.field}`);
-          if (!res.headersSent && !res.destroyed) {
-            // The rest of a refused body is not worth reading: answer and close.
-            res.setHeader('connection', 'close');
-            reject(res, error);
-            return;
-          }
-        } else {
-          options.log?.(`request handler failed: ${error instanceof Error ? error.name : typeof error}`);
-          if (!res.headersSent && !res.destroyed) {
-            res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8', connection: 'close' }).end('Internal Server Error');
-            return;
-          }
-        }
-        res.destroy();
-      };
-      try {
-        const url = checkRequest(req, req.socket.localPort ?? 0);
-        Promise.resolve(handler(req, res, url)).catch(fail);
-      } catch (error) {
-        fail(error);
-      }
-    },
+    listener,
   );
+  // `Expect: 100-continue`: the go-ahead waits until the route reads the body (see readBody).
+  server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => {
+    deferContinue(req, res);
+    listener(req, res);
+  });
   server.maxHeadersCount = limits.maxHeadersCount;
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
     // Same answers as node's default handler, plus a log line; a response already under way

@@ -1,5 +1,16 @@
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { RequestRejectedError } from './request-rejected-error.ts';
+
+/** Requests that sent `Expect: 100-continue` and still wait for the go-ahead. */
+const awaitingContinue = new WeakMap<IncomingMessage, ServerResponse>();
+
+/**
+ * Marks `req` as waiting for `100 Continue`: it is sent only when {@link readBody} is called, so a
+ * client that asks first (curl does for large uploads) never sends a body the route refuses.
+ */
+export function deferContinue(req: IncomingMessage, res: ServerResponse): void {
+  awaitingContinue.set(req, res);
+}
 
 /**
  * Reads a request body of at most `limit` bytes. A declared Content-Length over the limit is
@@ -15,6 +26,8 @@ export async function readBody(req: IncomingMessage, limit: number): Promise<Buf
   }
   const declared = Number(req.headers['content-length'] ?? 0);
   if (declared > limit) throw tooLarge(limit);
+  awaitingContinue.get(req)?.writeContinue();
+  awaitingContinue.delete(req);
   const chunks: Buffer[] = [];
   let size = 0;
   try {
