@@ -188,5 +188,6 @@ describe('uploads: the token first, then a capped body', () => {
     });
     assert.equal(status, 413);
     assert.ok(sent < 2 * MAX_UPLOAD_BYTES, `answered after ${sent} bytes, cap ${MAX_UPLOAD_BYTES}`);
+    t.diagnostic(`413 after ${sent} bytes sent (cap ${MAX_UPLOAD_BYTES})`);
   });
 });
