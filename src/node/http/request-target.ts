@@ -18,7 +18,6 @@ export function parseRequestTarget(target: string | undefined, maxLength = MAX_T
   if (!target.startsWith('/') || target.startsWith('//')) {
     throw new RequestRejectedError(400, 'target', 'The request target must be a path starting with a single "/".');
   }
-  // eslint-disable-next-line no-control-regex
   if (/[\\\x00-\x20\x7f]/.test(target)) throw new RequestRejectedError(400, 'target', 'The request target holds a backslash, a space or a control character.');
   if (/%(?![0-9a-f]{2})/i.test(target)) throw new RequestRejectedError(400, 'target', 'The request target holds a broken %-escape.');
   let url: URL;
