@@ -6,6 +6,7 @@ import { ManualClock } from '../src/core/clock.ts';
 import type { Emulator } from '../src/emulator/index.ts';
 import { cliSandbox } from './helpers/cli.ts';
 import { startTestEmulator } from './helpers/emulator.ts';
+import { rawExchange } from './helpers/raw-http.ts';
 
 /** An emulator in the test process, and a CLI sandbox pointed at it through the environment. */
 async function setup(t: TestContext, env: NodeJS.ProcessEnv = {}, clock?: ManualClock) {
@@ -137,6 +138,25 @@ describe('strava-auth login (browser played by $BROWSER)', () => {
     assert.equal(result.code, 0, result.stderr);
     assert.deepEqual(await cli.athleteSteps(), [], '$BROWSER was not started');
     assert.match(result.stderr, /Granted scopes: read, activity:read_all$/m);
+  });
+
+  test('malformed requests to the loopback port are refused and the login still completes (issue 9: GET // ended it)', async (t) => {
+    const { emu, cli } = await setup(t);
+    emu.setConsent({ policy: 'approve' });
+    const run = cli.start(['login', '--no-browser']);
+    const stderr = await run.waitForStderr(/paste the address/);
+    const port = Number(loopbackOf(stderr).port);
+    assert.equal((await rawExchange(port, `GET // HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n\r\n`)).status, 400);
+    assert.equal((await rawExchange(port, `GET /callback?code=x&state=y HTTP/1.1\r\nHost: rebound.example:${port}\r\n\r\n`)).status, 421);
+    assert.equal((await rawExchange(port, 'GET /callback?code=%zz HTTP/1.1\r\n\r\n')).status, 400);
+    assert.equal(run.child.exitCode, null, 'login is still waiting');
+    const url = /^\s+(http\S+)$/m.exec(stderr)![1]!;
+    const landed = (await fetch(url, { redirect: 'manual' })).headers.get('location')!;
+    const callback = await fetch(landed);
+    assert.equal(callback.status, 200);
+    const result = await run.done;
+    assert.equal(result.code, 0, result.stderr);
+    assert.doesNotMatch(result.stderr, /TypeError|Invalid URL/);
   });
 
   test('--no-browser also takes the bare code, and says the scopes are assumed', async (t) => {

@@ -25,7 +25,14 @@ function toParams(input: string | URL | URLSearchParams): URLSearchParams {
   if (input instanceof URLSearchParams) return input;
   if (input instanceof URL) return input.searchParams;
   const text = input.trim();
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(text)) return new URL(text).searchParams;
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(text)) {
+    try {
+      return new URL(text).searchParams;
+    } catch {
+      // A pasted address that is not a URL is a CallbackError, not a TypeError.
+      throw new CallbackError('The pasted address is not a valid URL.');
+    }
+  }
   const query = text.includes('?') ? text.slice(text.indexOf('?') + 1) : text;
   return new URLSearchParams(query.split('#')[0]);
 }

@@ -69,7 +69,8 @@ export function parseScopes(
       scopes.push(name);
       continue;
     }
-    const legacy = LEGACY_SCOPES[name];
+    // Own keys only: "constructor" or "__proto__" typed as a scope must not reach Object.prototype.
+    const legacy = Object.hasOwn(LEGACY_SCOPES, name) ? LEGACY_SCOPES[name] : undefined;
     if (legacy) {
       onWarning(`The legacy scope "${name}" no longer exists; using ${legacy.join(',')} instead.`);
       scopes.push(...legacy);

@@ -4,12 +4,15 @@
  * out; errors use Strava's error shape with resource `Emulator`. Not counted in stats.
  */
 import type { EmulatorContext } from './context.ts';
+import { InvalidControlValueError, checkNumber } from './control-value.ts';
 import { badRequest } from './errors.ts';
 import { empty, fail, json, type EmulatorRequest, type EmulatorResponse } from './http.ts';
 import { issueTokens } from './issue-tokens.ts';
 import type { Router } from './router.ts';
 import { validateConsentPolicy } from './settings.ts';
 import type { IssueTokensOptions } from './types.ts';
+
+const CENTURY_SECONDS = 100 * 365 * 86_400;
 
 /** Adds the control routes to `router`. */
 export function registerControlRoutes(router: Router, ctx: EmulatorContext): void {
@@ -38,8 +41,10 @@ export function registerControlRoutes(router: Router, ctx: EmulatorContext): voi
     'POST',
     '/_emulator/clock',
     withJsonBody('advance', (body) => {
-      const advance = (body as { advance?: unknown } | null)?.advance;
-      if (typeof advance !== 'number' || !Number.isFinite(advance)) throw new Error('Send {"advance": <seconds>}.');
+      // A century either way (never before 1970): far enough for any token test, and every
+      // `expires_at` stays a number a Date can hold.
+      const min = Math.max(-CENTURY_SECONDS, -Math.floor(ctx.clock.now() / 1000));
+      const advance = checkNumber((body as { advance?: unknown } | null)?.advance, 'advance', { min, max: CENTURY_SECONDS });
       ctx.clock.advance(advance);
       return json(200, clockTime(ctx));
     }),
@@ -86,16 +91,26 @@ function clockTime(ctx: EmulatorContext): { now: number; nowMs: number } {
 }
 
 /**
- * Parses the JSON body (empty reads as null) and turns a thrown Error into a 400 naming `field`,
- * with the Error's text as the message so the caller learns what to send.
+ * Parses the JSON body (empty reads as null) and turns a thrown Error into a 400 naming `field`
+ * (or the exact field of an {@link InvalidControlValueError}), with the Error's text as the
+ * message so the caller learns what to send. A body labelled as anything but JSON or plain text
+ * (what `fetch` sends for a string) is refused with 415.
  */
-export function withJsonBody(field: string, handle: (body: unknown) => EmulatorResponse): (req: EmulatorRequest) => EmulatorResponse {
-  return (req) => {
+export function withJsonBody(field: string, handle: (body: unknown) => EmulatorResponse): (req: EmulatorRequest) => Promise<EmulatorResponse> {
+  return async (req) => {
+    const body = await req.readBody(); // outside the try: a 413 must stay a 413
+    const contentType = String(req.headers['content-type'] ?? '').toLowerCase();
+    if (body.length > 0 && contentType !== '' && !/^(application\/json|text\/plain)\s*(;|$)/.test(contentType)) {
+      const failure = badRequest('Emulator', 'content-type', 'invalid');
+      failure.status = 415;
+      failure.body.message = 'Send the body as JSON (Content-Type: application/json).';
+      return fail(failure);
+    }
     try {
-      const text = req.body.toString('utf8').trim();
+      const text = body.toString('utf8').trim();
       return handle(text === '' ? null : JSON.parse(text));
     } catch (error) {
-      const failure = badRequest('Emulator', field, 'invalid');
+      const failure = badRequest('Emulator', error instanceof InvalidControlValueError ? error.field : field, 'invalid');
       failure.body.message = error instanceof Error ? error.message : String(error);
       return fail(failure);
     }

@@ -6,12 +6,16 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { StravaFailure } from './errors.ts';
 
-/** A request as handlers see it: body already read, path parameters already matched. */
+/** A request as handlers see it: path parameters matched, the body read on demand. */
 export interface EmulatorRequest {
   method: string;
   url: URL;
   headers: IncomingHttpHeaders;
-  body: Buffer;
+  /**
+   * The body, read (once) under the route's size cap. Rejects with a RequestRejectedError (413,
+   * 400...) that the server answers; a handler that never calls it never reads the body.
+   */
+  readBody(): Promise<Buffer>;
   /** Values of `{name}` segments of the route's path template. */
   pathParams: Record<string, string>;
 }
@@ -71,12 +75,13 @@ export async function readParams(req: EmulatorRequest): Promise<Map<string, stri
 }
 
 async function readBodyParams(req: EmulatorRequest): Promise<Iterable<[string, string]>> {
-  if (req.body.length === 0) return [];
+  const body = await req.readBody();
+  if (body.length === 0) return [];
   const contentType = String(req.headers['content-type'] ?? '').toLowerCase();
-  if (contentType.startsWith('application/json')) return jsonParams(req.body);
-  if (contentType.startsWith('multipart/form-data')) return multipartParams(req.body, contentType);
+  if (contentType.startsWith('application/json')) return jsonParams(body);
+  if (contentType.startsWith('multipart/form-data')) return multipartParams(body, contentType);
   // Form-urlencoded, or no content type at all: Strava's Rails stack reads both as a form.
-  return new URLSearchParams(req.body.toString('utf8'));
+  return new URLSearchParams(body.toString('utf8'));
 }
 
 function jsonParams(body: Buffer): Array<[string, string]> {

@@ -10,9 +10,9 @@ import type { Handler } from './router.ts';
 
 /** The consent form handler. */
 export function acceptHandler(ctx: EmulatorContext): Handler {
-  return (req) => {
+  return async (req) => {
     // A browser form is form-urlencoded; read it directly to keep every repeated `scope` value.
-    const form = new URLSearchParams(req.body.toString('utf8'));
+    const form = new URLSearchParams((await req.readBody()).toString('utf8'));
     const pending = ctx.state.takePendingConsent(form.get('request_id') ?? '');
     if (!pending) return html(400, renderStaleConsentPage());
     if (form.get('decision') !== 'approve') return deny(pending);

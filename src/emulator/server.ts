@@ -3,8 +3,11 @@
  * runs its route and writes the answer. Binds 127.0.0.1 only: the emulator hands out secrets and
  * tokens to whoever asks, so it must not be reachable from the network.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { isCrossOriginRequest } from '../node/http/cross-origin.ts';
+import { createGuardedServer, listenOnLoopback } from '../node/http/guarded-server.ts';
+import { readBody } from '../node/http/read-body.ts';
+import { RequestRejectedError } from '../node/http/request-rejected-error.ts';
 import { registerApiRoutes } from './api/routes.ts';
 import type { EmulatorContext } from './context.ts';
 import { registerControlRoutes } from './control-routes.ts';
@@ -47,17 +50,11 @@ export interface ServerHooks {
 
 /** Starts listening on 127.0.0.1:`port` (0 = any free port). */
 export async function listen(router: Router, ctx: EmulatorContext, port: number, hooks: ServerHooks = {}): Promise<{ server: Server; port: number }> {
-  const server = createServer((req, res) => {
-    void serve(router, ctx, hooks, req, res);
+  const server = createGuardedServer((req, res, url) => serve(router, ctx, hooks, req, res, url), {
+    reject: (res, error) => writeResponse(res, rejection(error)),
+    ...(hooks.log && { log: hooks.log }),
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  return { server, port: (server.address() as AddressInfo).port };
+  return { server, port: await listenOnLoopback(server, port) };
 }
 
 /** Stops accepting, drops idle keep-alive connections, and resolves once closed. */
@@ -68,17 +65,20 @@ export function closeServer(server: Server): Promise<void> {
   });
 }
 
-async function serve(router: Router, ctx: EmulatorContext, hooks: ServerHooks, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function serve(router: Router, ctx: EmulatorContext, hooks: ServerHooks, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
   const started = performance.now();
   const method = req.method ?? 'GET';
-  const url = new URL(req.url ?? '/', 'http://127.0.0.1');
   let response: EmulatorResponse;
   try {
     response = await route(router, ctx, method, url, req);
     hooks.afterHandler?.();
   } catch (error) {
-    hooks.log?.(`emulator error: ${error instanceof Error ? error.message : String(error)}`);
-    response = json(500, { message: 'Internal Server Error', errors: [] });
+    if (error instanceof RequestRejectedError) {
+      response = rejection(error);
+    } else {
+      hooks.log?.(`emulator error: ${error instanceof Error ? error.message : String(error)}`);
+      response = json(500, { message: 'Internal Server Error', errors: [] });
+    }
   }
   if (response.drop) {
     // Fault injection: the request was handled but its answer never arrives.
@@ -86,9 +86,18 @@ async function serve(router: Router, ctx: EmulatorContext, hooks: ServerHooks, r
     hooks.log?.(`${method} ${url.pathname} dropped ${Math.round(performance.now() - started)}ms`);
     return;
   }
+  writeResponse(res, response);
+  hooks.log?.(`${method} ${url.pathname} ${response.status} ${Math.round(performance.now() - started)}ms`);
+}
+
+function writeResponse(res: ServerResponse, response: EmulatorResponse): void {
   res.writeHead(response.status, { ...response.headers, 'content-length': Buffer.byteLength(response.body) });
   res.end(response.body);
-  hooks.log?.(`${method} ${url.pathname} ${response.status} ${Math.round(performance.now() - started)}ms`);
+}
+
+/** A refused request in Strava's error shape, naming the part at fault. */
+function rejection(error: RequestRejectedError): EmulatorResponse {
+  return json(error.status, { message: error.message, errors: [{ resource: 'Request', field: error.field, code: 'invalid' }] });
 }
 
 async function route(router: Router, ctx: EmulatorContext, method: string, url: URL, req: IncomingMessage): Promise<EmulatorResponse> {
@@ -102,20 +111,21 @@ async function route(router: Router, ctx: EmulatorContext, method: string, url: 
     response.headers.allow = match.allowed.join(', ');
     return response;
   }
-  const body = await readBody(req, match.route.maxBodyBytes ?? MAX_BODY_BYTES);
-  if (body === null) return json(413, { message: 'Payload Too Large', errors: [] });
-  if (!match.route.control) ctx.stats.call(method, match.route.path);
-  return match.route.handler({ method, url, headers: req.headers, body, pathParams: match.pathParams });
-}
-
-/** The whole body, or null past `limit` bytes. */
-async function readBody(req: IncomingMessage, limit: number): Promise<Buffer | null> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > limit) return null;
-    chunks.push(chunk as Buffer);
+  if (match.route.control && isCrossOriginRequest(req.headers, req.socket.localPort ?? 0)) {
+    // A page on another site (DNS rebinding aside, which the Host check stops) must not drive the
+    // remote control: mint tokens, move the clock, read the client secret.
+    return fail({ status: 403, body: { message: 'Forbidden', errors: [{ resource: 'Emulator', field: 'origin', code: 'cross-origin' }] } });
   }
-  return Buffer.concat(chunks);
+  if (!match.route.control) ctx.stats.call(method, match.route.path);
+  // The body is read only when the handler asks, so an API route checks the token (and scope)
+  // before a byte of an upload is read.
+  let body: Promise<Buffer> | undefined;
+  const limit = match.route.maxBodyBytes ?? MAX_BODY_BYTES;
+  return match.route.handler({
+    method,
+    url,
+    headers: req.headers,
+    readBody: () => (body ??= readBody(req, limit)),
+    pathParams: match.pathParams,
+  });
 }

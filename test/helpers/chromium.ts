@@ -19,8 +19,8 @@ const INSTALL_HINT =
   "The browser tests drive Debian's Chromium through playwright-core and never download a browser. " +
   'Install it with `sudo apt-get install chromium` (CI does this in .ci/run), or set CHROMIUM_PATH to a Chromium binary.';
 
-/** Launches headless Chromium, or throws an error that says how to install it. */
-export async function launchChromium(): Promise<Browser> {
+/** Launches headless Chromium (with `extraArgs`, e.g. host resolver rules), or throws an error that says how to install it. */
+export async function launchChromium(extraArgs: readonly string[] = []): Promise<Browser> {
   if (!existsSync(CHROMIUM_PATH)) throw new Error(`No Chromium at ${CHROMIUM_PATH}. ${INSTALL_HINT}`);
   try {
     return await chromium.launch({
@@ -33,6 +33,7 @@ export async function launchChromium(): Promise<Browser> {
         '--disable-background-networking',
         '--disable-component-update',
         '--disable-sync',
+        ...extraArgs,
       ],
       timeout: 15_000,
     });

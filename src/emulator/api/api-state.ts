@@ -4,6 +4,7 @@
  * after a restart; what API calls create (activities, uploads, FTP) lives as long as the process.
  */
 import type { ManualClock } from '../../core/clock.ts';
+import { checkNumber } from '../control-value.ts';
 import type { EmulatorState } from '../state.ts';
 import { ActivityStore, DEFAULT_ACTIVITIES_PER_ATHLETE } from './activity-store.ts';
 import type { AthleteExtras } from './athlete-profile.ts';
@@ -25,9 +26,10 @@ export const DEFAULT_UPLOAD_PROCESSING: UploadProcessing = { polls: 2, seconds: 
 /** Checks upload-processing settings; throws an Error saying what is wrong. */
 export function validateUploadProcessing(value: Partial<UploadProcessing>, base: UploadProcessing): UploadProcessing {
   const merged = { ...base, ...value };
-  if (!(Number.isSafeInteger(merged.polls) && merged.polls >= 1)) throw new Error('uploadProcessing.polls must be a positive integer.');
-  if (!(typeof merged.seconds === 'number' && merged.seconds >= 0)) throw new Error('uploadProcessing.seconds must be a non-negative number.');
-  return merged;
+  return {
+    polls: checkNumber(merged.polls, 'uploadProcessing.polls', { min: 1, max: 10_000, integer: true }),
+    seconds: checkNumber(merged.seconds, 'uploadProcessing.seconds', { min: 0, max: 86_400 }),
+  };
 }
 
 /** The API side's memory. */

@@ -5,7 +5,8 @@
  */
 import type { EmulatorContext } from '../context.ts';
 import { withJsonBody as withJson } from '../control-routes.ts';
-import { empty, json } from '../http.ts';
+import { badRequest } from '../errors.ts';
+import { empty, fail, json } from '../http.ts';
 import type { Router } from '../router.ts';
 import { validateUploadProcessing } from './api-state.ts';
 import { validateRateLimits } from './rate-limiter.ts';
@@ -41,7 +42,9 @@ export function registerApiControlRoutes(router: Router, ctx: EmulatorContext): 
     'GET',
     '/_emulator/rate-limits',
     (req) => {
-      const clientId = Number(req.url.searchParams.get('client_id') ?? ctx.defaultApp.clientId);
+      const raw = req.url.searchParams.get('client_id');
+      if (raw !== null && !/^\d{1,15}$/.test(raw)) return fail(badRequest('Emulator', 'client_id', 'invalid'));
+      const clientId = raw === null ? ctx.defaultApp.clientId : Number(raw);
       return json(200, { settings: api.rateLimits.settings, usage: api.rateLimits.usage(clientId) });
     },
     control,

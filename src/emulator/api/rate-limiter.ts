@@ -5,6 +5,7 @@
  * still use up the daily one.
  */
 import type { Clock } from '../../core/clock.ts';
+import { InvalidControlValueError, checkNumber } from '../control-value.ts';
 import type { HeaderCase, LimitPair, RateLimitSettings, RateLimitUsage } from './types.ts';
 
 /** Strava's defaults for a new app. */
@@ -15,6 +16,8 @@ export const DEFAULT_RATE_LIMITS: RateLimitSettings = {
   spaced: false,
 };
 
+/** Far above any real Strava budget; keeps the header values short integers. */
+const MAX_LIMIT = 1_000_000_000;
 const QUARTER_HOUR_MS = 15 * 60_000;
 const DAY_MS = 86_400_000;
 
@@ -38,10 +41,9 @@ export function validateRateLimits(value: unknown, base: RateLimitSettings): Rat
   const pair = (name: 'overall' | 'read'): LimitPair => {
     const p = v[name];
     if (p === undefined) return [...base[name]];
-    if (!Array.isArray(p) || p.length !== 2 || !p.every((n) => Number.isSafeInteger(n) && n >= 0)) {
-      throw new Error(`rateLimits.${name} must be [15-minute limit, daily limit] as non-negative integers.`);
-    }
-    return [p[0], p[1]];
+    if (!Array.isArray(p) || p.length !== 2) throw new InvalidControlValueError(`rateLimits.${name}`, '[15-minute limit, daily limit]');
+    const limit = (n: unknown): number => checkNumber(n, `rateLimits.${name}`, { min: 0, max: MAX_LIMIT, integer: true });
+    return [limit(p[0]), limit(p[1])];
   };
   const headerCase = v.headerCase ?? base.headerCase;
   if (!['canonical', 'lower', 'upper'].includes(headerCase as string)) throw new Error('rateLimits.headerCase must be canonical, lower or upper.');

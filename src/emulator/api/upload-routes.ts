@@ -16,8 +16,9 @@ export const MAX_UPLOAD_BYTES = 32 * 1024 * 1024;
 async function readForm(req: EmulatorRequest): Promise<FormData | null> {
   const contentType = String(req.headers['content-type'] ?? '');
   if (!contentType.toLowerCase().startsWith('multipart/form-data')) return null;
+  const body = await req.readBody(); // outside the try: a 413 must stay a 413
   try {
-    return await new Response(new Uint8Array(req.body), { headers: { 'content-type': contentType } }).formData();
+    return await new Response(new Uint8Array(body), { headers: { 'content-type': contentType } }).formData();
   } catch {
     return null;
   }
