@@ -25,7 +25,7 @@ export const command: Command = {
   async run(argv, io) {
     const { values } = parseCommandArgs(argv, { local: { type: 'boolean' } }, HELP);
     return withSession(io, values, async (session) => {
-      const store = session.store();
+      const store = await session.store();
       const record = await store.get(session.profile);
       if (!record) {
         io.stderr.write(`Profile "${session.profile}" is not logged in; nothing to do.\n`);
