@@ -15,19 +15,12 @@ import { MemoryStore } from '../src/tokens/memory-store.ts';
 import { TokenManager } from '../src/tokens/token-manager.ts';
 import type { TokenCipher } from '../src/tokens/token-cipher.ts';
 import type { TokenStore } from '../src/tokens/token-store.ts';
-import { HOUR, mintRecord, oauthFor, refreshCounts, tempDir } from './fixtures/token-env.ts';
+import { HOUR, mintRecord, oauthFor, refreshCounts, tempDir, within } from './fixtures/token-env.ts';
 import { startTestEmulator } from './helpers/emulator.ts';
 import { record, TEST_KEYS } from './helpers/store-contract.ts';
 
 async function fileStore(t: TestContext, cipher?: TokenCipher, dir?: string): Promise<FileStore> {
   return new FileStore({ dir: dir ?? (await tempDir(t)), warn: () => {}, cipher });
-}
-
-/** Rejects when `promise` has not settled within `ms`: a regression fails instead of hanging. */
-function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what}: not within ${ms} ms`)), ms)));
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 /** `store`, calling `onTouch(key)` whenever a key is read or locked through it. */
