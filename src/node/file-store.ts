@@ -132,6 +132,9 @@ function sealedSecretsIn(text: string): string | undefined {
  * - Never silently overwritten: a file that is not valid JSON, misses a field or comes from a
  *   newer version throws `CorruptTokenFileError` naming the file and the problem. (An explicit
  *   `set`, such as a new login, does replace it.)
+ * - Encrypted at rest with a `cipher` (format version 2: the tokens sealed in `secrets`, the
+ *   rest readable). Plaintext files stay readable either way; a sealed file is never read or
+ *   overwritten with plaintext by a store without the key (`EncryptionKeyMissingError`).
  * - Locked per key across processes with a lock directory that survives dead holders
  *   (see `file-lock.ts`); in-process callers queue in memory in front of it.
  *
