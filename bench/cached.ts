@@ -2,7 +2,9 @@
  * Cached-path bench: getAccessToken() calls per second when the stored token is fresh (no
  * refresh), from a warm FileStore and from a MemoryStore. Every call reads the store (the store
  * is the only cache, so a refresh or logout by another process is seen at once); the FileStore
- * figure is therefore the cost of reading and validating one small JSON file.
+ * figure is therefore the cost of reading and validating one small JSON file. The encrypted
+ * FileStore adds opening the sealed tokens (the cipher remembers what it opened, so a file that
+ * has not changed skips WebCrypto).
  *
  * Run: ./node_modules/.bin/node bench/cached.ts [seconds per case]
  */
@@ -12,6 +14,7 @@ import { join } from 'node:path';
 import type { AthleteSummary } from '../src/core/token-set.ts';
 import { startEmulator } from '../src/emulator/index.ts';
 import { FileStore } from '../src/node/file-store.ts';
+import { AesGcmCipher } from '../src/tokens/aes-gcm-cipher.ts';
 import { MemoryStore } from '../src/tokens/memory-store.ts';
 import { TokenManager, importableToData } from '../src/tokens/token-manager.ts';
 import type { TokenStore } from '../src/tokens/token-store.ts';
@@ -58,10 +61,14 @@ try {
     return new TokenManager({ store, key: 'default', oauth });
   };
   const file = await managerOver(new FileStore({ dir, warn: () => {} }));
+  const cipher = await AesGcmCipher.create({ key: globalThis.crypto.getRandomValues(new Uint8Array(32)) });
+  const sealed = await managerOver(new FileStore({ dir: join(dir, 'sealed'), warn: () => {}, cipher }));
   const memory = await managerOver(new MemoryStore());
   const rows = [
     await measure('FileStore, one caller at a time', () => file.getAccessToken(), 1),
     await measure('FileStore, 50 concurrent callers', () => file.getAccessToken(), 50),
+    await measure('FileStore encrypted, one caller at a time', () => sealed.getAccessToken(), 1),
+    await measure('FileStore encrypted, 50 concurrent callers', () => sealed.getAccessToken(), 50),
     await measure('MemoryStore, one caller at a time', () => memory.getAccessToken(), 1),
     await measure('MemoryStore, 50 concurrent callers', () => memory.getAccessToken(), 50),
   ];

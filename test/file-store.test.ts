@@ -9,10 +9,12 @@ import { describe, test, type TestContext } from 'node:test';
 import { defaultTokenDir, resolveConfigDir } from '../src/node/config-dir.ts';
 import { CorruptTokenFileError } from '../src/node/errors/corrupt-token-file-error.ts';
 import { FileStore } from '../src/node/file-store.ts';
+import { AesGcmCipher } from '../src/tokens/aes-gcm-cipher.ts';
 import { TokenManager } from '../src/tokens/token-manager.ts';
 import type { StoredTokens } from '../src/tokens/token-store.ts';
 import { HOUR, mintRecord, oauthFor, refreshCounts, tempDir } from './fixtures/token-env.ts';
 import { startTestEmulator } from './helpers/emulator.ts';
+import { keyIdOf, TEST_KEYS } from './helpers/store-contract.ts';
 
 const SECRET_ACCESS = 'a1b2c3d4e5f6a1b2c3d4e5f6a1b2c3d4e5f6a1b2';
 const SECRET_REFRESH = 'f6e5d4c3b2a1f6e5d4c3b2a1f6e5d4c3b2a1f6e5';
@@ -112,8 +114,10 @@ describe('FileStore: a corrupt or hand-edited file is a clear error, never overw
     ['a missing refresh token', edit((v) => delete v.tokens.refreshToken), 'tokens.refreshToken is missing'],
     ['an expiry typed as a string', edit((v) => (v.tokens.expiresAt = '1800000000')), 'tokens.expiresAt must be a number (Unix seconds), found a string'],
     ['a misspelt scope', edit((v) => (v.tokens.scopes = ['read', 'activity:raed'])), 'tokens.scopes[1] is not a Strava scope'],
-    ['no version', edit((v) => delete v.version), '"version" must be 1'],
-    ['a newer format', edit((v) => (v.version = 2)), 'it was written by a newer strava-auth (format version 2); upgrade strava-auth'],
+    ['no version', edit((v) => delete v.version), '"version" must be 1 or 2'],
+    ['a newer format', edit((v) => (v.version = 3)), 'it was written by a newer strava-auth (format version 3); upgrade strava-auth'],
+    ['an encrypted file (version 2) without its secrets', edit((v) => (v.version = 2)), '"secrets" must hold the encrypted tokens (enc:v1:...)'],
+    ['an encrypted file with a broken field', edit((v) => ((v.version = 2), (v.secrets = 'enc:v1:abcd1234:x:y'), delete v.tokens.accessToken, (v.tokens.scopes = 'read'))), 'tokens.scopes must be an array, found a string'],
   ];
   for (const [what, content, problem] of cases) {
     test(what, async (t) => {
@@ -139,6 +143,71 @@ describe('FileStore: a corrupt or hand-edited file is a clear error, never overw
       assert.equal(emu.stats().calls['POST /oauth/token'] ?? 0, 0);
     });
   }
+});
+
+describe('FileStore: encryption at rest (the contract runs in token-store.test.ts)', () => {
+  async function encryptedStore(t: TestContext, key = TEST_KEYS[0]) {
+    const { store, dir } = await storeIn(t);
+    return { store: new FileStore({ dir, warn: () => {}, cipher: await AesGcmCipher.create({ key }) }), keyless: store, dir };
+  }
+
+  test('the file holds the tokens sealed (format version 2): no token on disk, everything else readable', async (t) => {
+    const { store } = await encryptedStore(t);
+    await store.set('default', record());
+    const text = await readFile(store.pathOf('default'), 'utf8');
+    assert.ok(!text.includes(SECRET_ACCESS) && !text.includes(SECRET_REFRESH), 'no token in the file');
+    const { accessToken, refreshToken, ...visible } = record().tokens;
+    assert.deepEqual(JSON.parse(text), { version: 2, tokens: visible, secrets: JSON.parse(text).secrets, updatedAt: record().updatedAt });
+    assert.match(JSON.parse(text).secrets, new RegExp(`^enc:v1:${keyIdOf(TEST_KEYS[0])}:`));
+    assert.equal(await mode(store.pathOf('default')), 0o600);
+    assert.deepEqual(await store.get('default'), record());
+  });
+
+  test('without a cipher the file stays plaintext version 1, which older releases read', async (t) => {
+    const { keyless } = await encryptedStore(t);
+    await keyless.set('default', record());
+    assert.equal(JSON.parse(await readFile(keyless.pathOf('default'), 'utf8')).version, 1);
+  });
+
+  test('no key: reads and writes of the encrypted file are refused, and the file is left as it was', async (t) => {
+    const { store, keyless } = await encryptedStore(t);
+    await store.set('default', record());
+    const before = await readFile(store.pathOf('default'), 'utf8');
+    await assert.rejects(keyless.get('default'), { name: 'EncryptionKeyMissingError', message: /^The tokens of "default" are encrypted \(key id [0-9a-f]{8}\) and STRAVA_AUTH_ENCRYPTION_KEY is not set, so they cannot be read\./ });
+    await assert.rejects(keyless.set('default', record({ updatedAt: 2 })), { name: 'EncryptionKeyMissingError', message: /so they cannot be replaced by unencrypted ones/ });
+    assert.equal(await readFile(store.pathOf('default'), 'utf8'), before);
+    await keyless.delete('default');
+    assert.equal(await keyless.get('default'), undefined, 'logout --local still removes it');
+  });
+
+  test('a tampered file or a file copied onto another profile fails with DecryptionFailedError, never overwritten by a refresh', async (t) => {
+    const { store, dir } = await encryptedStore(t);
+    await store.set('default', record());
+    const text = await readFile(store.pathOf('default'), 'utf8');
+    await writeFile(join(dir, 'work.json'), text, { mode: 0o600 });
+    await assert.rejects(store.get('work'), { name: 'DecryptionFailedError', message: /^The encrypted tokens of "work" \(key id [0-9a-f]{8}\) could not be decrypted/ });
+    const secrets = JSON.parse(text).secrets as string;
+    const tampered = text.replace(secrets, secrets.slice(0, -4) + (secrets.endsWith('AAAA') ? 'BBBB' : 'AAAA'));
+    await writeFile(store.pathOf('default'), tampered);
+    const fresh = new FileStore({ dir, warn: () => {}, cipher: await AesGcmCipher.create({ key: TEST_KEYS[0] }) });
+    await assert.rejects(fresh.get('default'), { name: 'DecryptionFailedError' });
+    const emu = await startTestEmulator(t);
+    await assert.rejects(new TokenManager({ store: fresh, key: 'default', oauth: oauthFor(emu) }).getAccessToken(), { name: 'DecryptionFailedError' });
+    assert.equal(await readFile(store.pathOf('default'), 'utf8'), tampered);
+  });
+
+  test('a manager refreshes through an encrypted store: the rotation is saved sealed', async (t) => {
+    const emu = await startTestEmulator(t);
+    const { store } = await encryptedStore(t);
+    await store.set('default', mintRecord(emu));
+    emu.clock.advance(6 * HOUR);
+    const token = await new TokenManager({ store, key: 'default', oauth: oauthFor(emu) }).getAccessToken();
+    assert.deepEqual(refreshCounts(emu), { refreshes: 1, rejected: 0 });
+    const text = await readFile(store.pathOf('default'), 'utf8');
+    assert.equal(JSON.parse(text).version, 2);
+    assert.ok(!text.includes(token));
+    assert.equal((await store.get('default'))?.tokens.accessToken, token);
+  });
 });
 
 describe('FileStore: atomic writes', () => {

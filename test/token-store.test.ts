@@ -12,7 +12,12 @@ import { tempDir } from './fixtures/token-env.ts';
 import { storeContract } from './helpers/store-contract.ts';
 
 storeContract('MemoryStore', async () => new MemoryStore());
-storeContract('FileStore', async (t) => new FileStore({ dir: await tempDir(t), warn: () => {} }));
+storeContract('FileStore', async (t) => new FileStore({ dir: await tempDir(t), warn: () => {} }), {
+  withCipher: async (t) => {
+    const dir = await tempDir(t);
+    return async (cipher) => new FileStore({ dir, warn: () => {}, cipher });
+  },
+});
 
 describe('lock timeouts', () => {
   test('MemoryStore: a waiter gives up with LockTimeoutError', async () => {

@@ -51,12 +51,16 @@ export function redact(text: string, secrets: Iterable<string | undefined>): str
  */
 export function reportError(io: Io, error: unknown, secrets: Iterable<string | undefined> = []): number {
   const style = styleFor(io);
-  const known = [...secrets];
+  io.stderr.write(`${style.red('error:')} ${errorText(io, error, secrets)}\n`);
+  return exitCodeFor(error);
+}
+
+/** The sentence that says what went wrong and what to do, with every known secret redacted. */
+export function errorText(io: Io, error: unknown, secrets: Iterable<string | undefined> = []): string {
   let text: string;
   if (error instanceof UsageError) text = `${error.message}\nRun with --help for usage.`;
   else if (error instanceof StravaAuthError) text = error.message;
   else if (error instanceof Error) text = io.env.STRAVA_AUTH_DEBUG ? String(error.stack) : `${error.message} (set STRAVA_AUTH_DEBUG=1 for details)`;
   else text = String(error);
-  io.stderr.write(`${style.red('error:')} ${redact(text, known)}\n`);
-  return exitCodeFor(error);
+  return redact(text, secrets);
 }

@@ -21,6 +21,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
   url: { summary: 'Print an authorize URL for a redirect URI of your choosing', load: () => import('./commands/url.ts').then((m) => m.command) },
   exchange: { summary: 'Exchange a code (or the redirected URL) for tokens', load: () => import('./commands/exchange.ts').then((m) => m.command) },
   emulator: { summary: 'Run the built-in Strava emulator on 127.0.0.1', load: () => import('./commands/emulator.ts').then((m) => m.command) },
+  tokens: { summary: 'Move tokens between stores, or re-encrypt a store after a key rotation', load: () => import('./commands/tokens.ts').then((m) => m.command) },
 };
 
 function usage(): string {
@@ -46,6 +47,8 @@ Environment:
   STRAVA_BASE_URL                          another Strava for OAuth and API calls (the emulator, a proxy)
   STRAVA_API_BASE_URL                      the API base alone (e.g. https://www.api-v3.strava.com)
   XDG_CONFIG_HOME                          where tokens live (default ~/.config/strava-auth)
+  STRAVA_AUTH_ENCRYPTION_KEY               encrypt stored tokens with this key (32 bytes, base64)
+  STRAVA_AUTH_ENCRYPTION_OLD_KEYS          retired keys, still read during a rotation (comma-separated)
   NO_COLOR                                 no colours
 
 ${EXIT_CODES_HELP}

@@ -32,7 +32,7 @@ export async function saveLogin(
   context: { requested: readonly Scope[]; credentials: Credentials; json: boolean; scopesKnown?: boolean },
 ): Promise<number> {
   const { io, style } = session;
-  const store = session.store();
+  const store = await session.store();
   const previous = await store.get(session.profile).catch(() => undefined);
   await store.set(session.profile, { tokens: tokens.toData(), updatedAt: Date.now() });
   const config = { ...(await session.config()) };

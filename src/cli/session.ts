@@ -3,6 +3,8 @@ import { STRAVA_API_BASE_URL, STRAVA_OAUTH_BASE_URL, isScope, joinUrl, normalize
 import type { Emulator } from '../emulator/index.ts';
 import { resolveConfigDir } from '../node/config-dir.ts';
 import { FileStore } from '../node/file-store.ts';
+import { cipherFromEnv } from '../tokens/cipher-from-env.ts';
+import { EncryptionKeyMissingError } from '../tokens/errors/encryption-key-missing-error.ts';
 import { TokenManager } from '../tokens/token-manager.ts';
 import { resolveCredentials, type Credentials } from './credentials.ts';
 import type { Io } from './io.ts';
@@ -31,7 +33,7 @@ export class Session {
   #config: Promise<ProfileConfig | undefined> | undefined;
   /** The profile's settings once read, for the synchronous loginCommand. */
   #configRead: ProfileConfig | undefined;
-  #store: FileStore | undefined;
+  #store: Promise<FileStore> | undefined;
   #endpoints: Promise<StravaEndpoints> | undefined;
   #credentials: Credentials | undefined;
 
@@ -54,10 +56,31 @@ export class Session {
     return this.#emulatorFlag || (await this.config())?.emulator === true;
   }
 
-  /** The token store (`<config dir>/tokens`, one file per profile). */
-  store(): FileStore {
-    this.#store ??= new FileStore({ dir: join(this.configDir, 'tokens'), warn: (message) => this.io.stderr.write(`${this.style.yellow('warning:')} ${message}\n`) });
+  /**
+   * The token store (`<config dir>/tokens`, one file per profile), encrypted when
+   * STRAVA_AUTH_ENCRYPTION_KEY is set (a malformed key fails here, naming the variable).
+   */
+  store(): Promise<FileStore> {
+    this.#store ??= cipherFromEnv(this.io.env).then(
+      (cipher) => new FileStore({ dir: join(this.configDir, 'tokens'), warn: (message) => this.warn(message), cipher }),
+    );
     return this.#store;
+  }
+
+  /** A warning for people, on stderr. */
+  warn(message: string): void {
+    this.io.stderr.write(`${this.style.yellow('warning:')} ${message}\n`);
+  }
+
+  /**
+   * Fails before a login asks Strava for tokens that could not be stored: the profile's tokens
+   * are encrypted and no key is set (plaintext never replaces them). Any other problem with the
+   * stored record is left to the write, which replaces it.
+   */
+  async assertTokensStorable(): Promise<void> {
+    await (await this.store()).get(this.profile).catch((error: unknown) => {
+      if (error instanceof EncryptionKeyMissingError) throw error;
+    });
   }
 
   /** Where the emulator keeps its athletes and tokens between runs of `--emulator` commands. */
@@ -108,7 +131,7 @@ export class Session {
 
   /** A token manager for this profile's tokens. */
   async tokenManager(): Promise<TokenManager> {
-    return new TokenManager({ store: this.store(), key: this.profile, oauth: await this.oauthConfig() });
+    return new TokenManager({ store: await this.store(), key: this.profile, oauth: await this.oauthConfig() });
   }
 
   /** The command that logs this profile in again, for error messages. */

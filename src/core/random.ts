@@ -1,3 +1,5 @@
+import { bytesToBase64Url } from './base64url.ts';
+
 /**
  * A URL-safe random string from the platform's CSPRNG (Web Crypto, present in Node, Bun, Deno and
  * edge workers). 32 bytes = 256 bits by default; never fewer than 16 bytes (128 bits).
@@ -5,9 +7,7 @@
 export function randomToken(bytes = 32): string {
   const buffer = new Uint8Array(Math.max(16, bytes));
   globalThis.crypto.getRandomValues(buffer);
-  let binary = '';
-  for (const byte of buffer) binary += String.fromCharCode(byte);
-  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  return bytesToBase64Url(buffer);
 }
 
 /**

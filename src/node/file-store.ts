@@ -9,13 +9,22 @@ import { KeyedMutex } from '../tokens/keyed-mutex.ts';
 import { DEFAULT_LOCK_TIMEOUT_MS } from '../tokens/memory-store.ts';
 import { assertStoredTokens, assertTokenKey, describeStoredTokensProblem } from '../tokens/stored-tokens.ts';
 import type { LockedTokens, LockOptions, StoredTokens, TokenStore } from '../tokens/token-store.ts';
+import type { TokenSetData } from '../core/token-set.ts';
+import { assertPlaintextAllowed, openSecrets, sealSecrets } from '../tokens/sealed-secrets.ts';
+import { isSealed, type TokenCipher } from '../tokens/token-cipher.ts';
 import { defaultTokenDir } from './config-dir.ts';
 import { CorruptTokenFileError } from './errors/corrupt-token-file-error.ts';
 import { DEFAULT_STALE_LOCK_MS, removeLockDrafts, withFileLock } from './file-lock.ts';
 import { emitWarning, ensurePrivateDir, permissionWarning, syncDir, isTempFileOf, writeFileAtomic, type Warn } from './private-files.ts';
 
-/** The version of the token file format written by this release. */
-export const TOKEN_FILE_VERSION = 1;
+/**
+ * The newest token file format this release reads and writes. Version 1 holds the tokens in
+ * plaintext and is still what a store without a cipher writes (so older releases keep reading
+ * those files); version 2 holds them sealed in `secrets` (see `TokenCipher`), which an older
+ * release refuses with "written by a newer strava-auth" instead of misreading.
+ */
+export const TOKEN_FILE_VERSION = 2;
+const PLAINTEXT_FILE_VERSION = 1;
 
 /** Options of {@link FileStore}. */
 export interface FileStoreOptions {
@@ -31,6 +40,12 @@ export interface FileStoreOptions {
   clock?: Clock;
   /** Paces polling of a lock another process holds (tests inject one that moves a manual clock). */
   sleep?: Sleep;
+  /**
+   * Encrypts the tokens at rest (e.g. `await cipherFromEnv(process.env)`): files then hold them
+   * sealed. Without one, plaintext files are read and written, sealed files are refused with
+   * `EncryptionKeyMissingError` (never overwritten with plaintext).
+   */
+  cipher?: TokenCipher | undefined;
 }
 
 function errorCode(error: unknown): string {
@@ -45,8 +60,16 @@ function syntaxErrorPlace(error: unknown, text: string): string {
   return ` (line ${before.length}, column ${(before.at(-1)?.length ?? 0) + 1})`;
 }
 
-/** Reads a token file's text into a record, or explains what is wrong with it. */
-export function parseTokenFile(text: string, path: string): StoredTokens {
+/** A token file as read from disk: a whole record, or one whose tokens are sealed. */
+export type TokenFileContent =
+  | { sealed: undefined; record: StoredTokens }
+  | { sealed: string; record: Omit<StoredTokens, 'tokens'> & { tokens: Omit<TokenSetData, 'accessToken' | 'refreshToken'> } };
+
+/**
+ * Reads a token file's text, or explains what is wrong with it. A sealed file's record lacks the
+ * two tokens, which `sealed` holds (open it with `openSecrets`).
+ */
+export function parseTokenFile(text: string, path: string): TokenFileContent {
   if (text.trim() === '') throw new CorruptTokenFileError(path, 'the file is empty');
   let value: unknown;
   try {
@@ -57,21 +80,43 @@ export function parseTokenFile(text: string, path: string): StoredTokens {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new CorruptTokenFileError(path, 'it does not hold a JSON object');
   }
-  const { version, tokens, invalid, updatedAt } = value as Record<string, unknown>;
+  const { version, tokens, secrets, invalid, updatedAt } = value as Record<string, unknown>;
   if (typeof version === 'number' && version > TOKEN_FILE_VERSION) {
     throw new CorruptTokenFileError(path, `it was written by a newer strava-auth (format version ${version}); upgrade strava-auth`);
   }
-  if (version !== TOKEN_FILE_VERSION) throw new CorruptTokenFileError(path, `"version" must be ${TOKEN_FILE_VERSION}`);
+  if (version !== PLAINTEXT_FILE_VERSION && version !== TOKEN_FILE_VERSION) throw new CorruptTokenFileError(path, `"version" must be ${PLAINTEXT_FILE_VERSION} or ${TOKEN_FILE_VERSION}`);
   const record = { tokens, updatedAt, ...(invalid === undefined ? {} : { invalid }) };
-  const problem = describeStoredTokensProblem(record);
+  if (version === PLAINTEXT_FILE_VERSION) {
+    const problem = describeStoredTokensProblem(record);
+    if (problem) throw new CorruptTokenFileError(path, problem);
+    return { sealed: undefined, record: record as StoredTokens };
+  }
+  if (typeof secrets !== 'string' || !isSealed(secrets)) throw new CorruptTokenFileError(path, '"secrets" must hold the encrypted tokens (enc:v1:...)');
+  // Checked with stand-ins for the sealed tokens, so every other field is checked as in version 1.
+  const problem = describeStoredTokensProblem({ ...record, tokens: { ...(tokens as object), accessToken: 'sealed', refreshToken: 'sealed' } });
   if (problem) throw new CorruptTokenFileError(path, problem);
-  return record as StoredTokens;
+  return { sealed: secrets, record: record as Extract<TokenFileContent, { sealed: string }>['record'] };
 }
 
-/** The text of a token file: versioned, indented for people who look inside. */
-export function formatTokenFile(value: StoredTokens): string {
-  const record = { version: TOKEN_FILE_VERSION, tokens: value.tokens, ...(value.invalid ? { invalid: value.invalid } : {}), updatedAt: value.updatedAt };
+/**
+ * The text of a token file: versioned, indented for people who look inside. With `sealed` (from
+ * `sealSecrets`), a version 2 file whose `secrets` replace the two tokens.
+ */
+export function formatTokenFile(value: StoredTokens, sealed?: string): string {
+  const { accessToken, refreshToken, ...rest } = value.tokens;
+  const head = sealed === undefined ? { version: PLAINTEXT_FILE_VERSION, tokens: value.tokens } : { version: TOKEN_FILE_VERSION, tokens: rest, secrets: sealed };
+  const record = { ...head, ...(value.invalid ? { invalid: value.invalid } : {}), updatedAt: value.updatedAt };
   return `${JSON.stringify(record, null, 2)}\n`;
+}
+
+/** The sealed secrets of a token file's text, if it holds any (anything unreadable: none). */
+function sealedSecretsIn(text: string): string | undefined {
+  try {
+    const secrets = (JSON.parse(text) as { secrets?: unknown } | null)?.secrets;
+    return typeof secrets === 'string' ? secrets : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -87,6 +132,9 @@ export function formatTokenFile(value: StoredTokens): string {
  * - Never silently overwritten: a file that is not valid JSON, misses a field or comes from a
  *   newer version throws `CorruptTokenFileError` naming the file and the problem. (An explicit
  *   `set`, such as a new login, does replace it.)
+ * - Encrypted at rest with a `cipher` (format version 2: the tokens sealed in `secrets`, the
+ *   rest readable). Plaintext files stay readable either way; a sealed file is never read or
+ *   overwritten with plaintext by a store without the key (`EncryptionKeyMissingError`).
  * - Locked per key across processes with a lock directory that survives dead holders
  *   (see `file-lock.ts`); in-process callers queue in memory in front of it.
  *
@@ -102,6 +150,7 @@ export class FileStore implements TokenStore {
   readonly #staleLockMs: number;
   readonly #clock: Clock;
   readonly #sleep: Sleep | undefined;
+  readonly #cipher: TokenCipher | undefined;
   readonly #mutex = new KeyedMutex();
   /** Warnings already given, as `path:mode`, so a hot read path does not repeat them. */
   readonly #warned = new Set<string>();
@@ -114,6 +163,7 @@ export class FileStore implements TokenStore {
     this.#staleLockMs = options.staleLockMs ?? DEFAULT_STALE_LOCK_MS;
     this.#clock = options.clock ?? systemClock;
     this.#sleep = options.sleep;
+    this.#cipher = options.cipher;
   }
 
   /** The file holding `key`'s tokens. */
@@ -129,7 +179,7 @@ export class FileStore implements TokenStore {
   }
 
   async get(key: string): Promise<StoredTokens | undefined> {
-    return this.#read(this.pathOf(key));
+    return this.#read(key, this.pathOf(key));
   }
 
   async set(key: string, value: StoredTokens): Promise<void> {
@@ -178,7 +228,7 @@ export class FileStore implements TokenStore {
     const start = this.#clock.now();
     const locked: LockedTokens = {
       key,
-      get: () => this.#read(path),
+      get: () => this.#read(key, path),
       set: (value) => this.#write(key, path, lockPath, value),
     };
     return this.#mutex.run(
@@ -211,9 +261,19 @@ export class FileStore implements TokenStore {
    * Reads synchronously, on purpose: this is the hot path (every `getAccessToken()` call), a token
    * file is a few hundred bytes on a local disk, and one blocking read costs ~10 µs where the
    * asynchronous version costs four thread-pool round trips (~300 µs measured). Writes and lock
-   * waits, which can take milliseconds, stay asynchronous.
+   * waits, which can take milliseconds, stay asynchronous. A sealed file is opened by the cipher,
+   * which remembers what it opened, so reading the same file again skips the decryption.
    */
-  async #read(path: string): Promise<StoredTokens | undefined> {
+  async #read(key: string, path: string): Promise<StoredTokens | undefined> {
+    const text = this.#readText(path);
+    if (text === undefined) return undefined;
+    const { sealed, record } = parseTokenFile(text, path);
+    if (sealed === undefined) return record;
+    const secrets = await openSecrets(sealed, key, this.#cipher, path);
+    return { ...record, tokens: { ...record.tokens, ...secrets } };
+  }
+
+  #readText(path: string): string | undefined {
     let fd: number;
     try {
       fd = openSync(path, 'r');
@@ -233,13 +293,18 @@ export class FileStore implements TokenStore {
       this.#dirChecked = true;
       this.#checkMode(this.dir, statSync(this.dir).mode, 'directory');
     }
-    return parseTokenFile(text, path);
+    return text;
   }
 
   async #write(key: string, path: string, lockPath: string, value: StoredTokens): Promise<void> {
     assertStoredTokens(value, key);
+    if (!this.#cipher) {
+      const existing = this.#readText(path);
+      assertPlaintextAllowed(existing === undefined ? undefined : sealedSecretsIn(existing), key, this.#cipher);
+    }
+    const sealed = this.#cipher ? (await sealSecrets(value.tokens, key, this.#cipher)).text : undefined;
     await ensurePrivateDir(this.dir);
-    await writeFileAtomic(path, formatTokenFile(value));
+    await writeFileAtomic(path, formatTokenFile(value, sealed));
     await this.#removeDebris(path, lockPath);
   }
 

@@ -1,4 +1,6 @@
 import type { TokenSetData } from '../core/token-set.ts';
+import { CorruptRecordError } from './errors/corrupt-record-error.ts';
+import { EncryptionKeyMissingError } from './errors/encryption-key-missing-error.ts';
 import { isSealed, sealedKeyId, type TokenCipher } from './token-cipher.ts';
 
 /** The secret part of a record: what encryption at rest protects. */
@@ -17,6 +19,9 @@ export interface SealedSecrets {
 /**
  * Turns the tokens of a record into the text a store writes. With a cipher the text is sealed
  * under the cipher's current key and bound to `key`; without one it is plaintext JSON.
+ *
+ * A store without a cipher must not write plaintext over a record it holds sealed: check with
+ * {@link assertPlaintextAllowed} first.
  */
 export async function sealSecrets(tokens: Pick<TokenSetData, 'accessToken' | 'refreshToken'>, key: string, cipher?: TokenCipher): Promise<SealedSecrets> {
   const plaintext = JSON.stringify({ accessToken: tokens.accessToken, refreshToken: tokens.refreshToken });
@@ -27,14 +32,37 @@ export async function sealSecrets(tokens: Pick<TokenSetData, 'accessToken' | 're
 /**
  * Reads what {@link sealSecrets} wrote. Plaintext stays readable with or without a cipher, so a
  * store can be encrypted after the fact; sealed text needs a cipher that knows its key.
+ *
+ * Throws `EncryptionKeyMissingError` (sealed, no cipher), `UnknownEncryptionKeyError` or
+ * `DecryptionFailedError` (from the cipher), and `CorruptRecordError` naming `store` when the
+ * text does not hold both tokens.
  */
-export async function openSecrets(text: string, key: string, cipher?: TokenCipher): Promise<TokenSecrets> {
+export async function openSecrets(text: string, key: string, cipher?: TokenCipher, store = 'the token store'): Promise<TokenSecrets> {
   let plaintext = text;
   if (isSealed(text)) {
-    if (!cipher) throw new Error(`The tokens of "${key}" are encrypted (key id ${sealedKeyId(text) ?? 'unknown'}) and no encryption key is set.`);
+    if (!cipher) throw new EncryptionKeyMissingError({ key, keyId: sealedKeyId(text) });
     plaintext = await cipher.open(text, key);
   }
-  const value = JSON.parse(plaintext) as Partial<TokenSecrets>;
-  if (typeof value.accessToken !== 'string' || typeof value.refreshToken !== 'string') throw new Error(`The stored tokens of "${key}" are not readable.`);
-  return { accessToken: value.accessToken, refreshToken: value.refreshToken };
+  let value: Partial<TokenSecrets> | null;
+  try {
+    value = JSON.parse(plaintext) as Partial<TokenSecrets> | null;
+  } catch {
+    throw new CorruptRecordError({ key, store, problem: 'the tokens are neither JSON nor encrypted text' });
+  }
+  for (const field of ['accessToken', 'refreshToken'] as const) {
+    const token = value?.[field];
+    if (typeof token !== 'string' || token === '') throw new CorruptRecordError({ key, store, problem: `${field} is missing or empty` });
+  }
+  return { accessToken: value!.accessToken!, refreshToken: value!.refreshToken! };
+}
+
+/**
+ * Refuses to replace sealed secrets with plaintext: a store without a cipher calls it with what
+ * it holds before writing, so a process missing the key never silently decrypts a record.
+ * Throws `EncryptionKeyMissingError`.
+ */
+export function assertPlaintextAllowed(existing: string | undefined, key: string, cipher?: TokenCipher): void {
+  if (!cipher && existing !== undefined && isSealed(existing)) {
+    throw new EncryptionKeyMissingError({ key, keyId: sealedKeyId(existing), action: 'overwrite' });
+  }
 }

@@ -34,3 +34,9 @@ export function sealedKeyId(text: string): string | undefined {
   const end = rest.indexOf(':');
   return end > 0 ? rest.slice(0, end) : undefined;
 }
+
+/** The variable holding the current encryption key (32 bytes, base64): new writes use it. */
+export const ENCRYPTION_KEY_VARIABLE = 'STRAVA_AUTH_ENCRYPTION_KEY';
+
+/** The variable holding retired keys (comma-separated base64): still readable, never written with. */
+export const OLD_ENCRYPTION_KEYS_VARIABLE = 'STRAVA_AUTH_ENCRYPTION_OLD_KEYS';

@@ -3,8 +3,14 @@
  * store is a TokenStore when it passes all of this. Each store's test file calls it with a factory.
  */
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { describe, test, type TestContext } from 'node:test';
+import { AesGcmCipher } from '../../src/tokens/aes-gcm-cipher.ts';
+import { EncryptionKeyMissingError } from '../../src/tokens/errors/encryption-key-missing-error.ts';
 import { InvalidTokenKeyError } from '../../src/tokens/errors/invalid-token-key-error.ts';
+import { UnknownEncryptionKeyError } from '../../src/tokens/errors/unknown-encryption-key-error.ts';
+import { reencryptStore } from '../../src/tokens/reencrypt-store.ts';
+import type { TokenCipher } from '../../src/tokens/token-cipher.ts';
 import type { StoredTokens, TokenStore } from '../../src/tokens/token-store.ts';
 
 /** A valid record whose tokens end in `suffix`. */
@@ -22,8 +28,29 @@ export const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
 /** Makes a fresh, empty store for one test (cleaned up through `t`). */
 export type StoreFactory = (t: TestContext) => Promise<TokenStore>;
 
+/** Three fixed 32-byte test keys (never use fixed keys outside tests). */
+export const TEST_KEYS = [1, 2, 3].map((n) => new Uint8Array(32).fill(n)) as [Uint8Array, Uint8Array, Uint8Array];
+
+/** A key's default id, computed independently of the cipher (first 8 hex digits of its SHA-256). */
+export function keyIdOf(key: Uint8Array): string {
+  return createHash('sha256').update(key).digest('hex').slice(0, 8);
+}
+
+/**
+ * Makes fresh, empty storage for one test and returns an opener: each call opens a store over that
+ * same storage with the cipher given (or none), as separate processes with different keys would.
+ */
+export type CipherStoreFactory = (t: TestContext) => Promise<(cipher: TokenCipher | undefined) => Promise<TokenStore>>;
+
+/** Options of {@link storeContract}. */
+export interface StoreContractOptions {
+  /** Runs the encryption part of the contract too (round trip, refusals, rotation, re-encryption). */
+  withCipher?: CipherStoreFactory;
+}
+
 /** Registers the contract's tests for the store `make` creates, under `name`. */
-export function storeContract(name: string, make: StoreFactory): void {
+export function storeContract(name: string, make: StoreFactory, options: StoreContractOptions = {}): void {
+  if (options.withCipher) encryptionContract(name, options.withCipher);
   describe(`${name}: the TokenStore contract`, () => {
     test('get answers undefined for an unknown key, and what set stored for a known one', async (t) => {
       const store = await make(t);
@@ -130,6 +157,62 @@ export function storeContract(name: string, make: StoreFactory): void {
       await setDone;
       assert.deepEqual(order, ['refresh stored', 'login stored']);
       assert.equal((await store.get('default'))?.tokens.accessToken, 'access-login');
+    });
+  });
+}
+
+/** The encryption part of the contract, for stores that take a `TokenCipher`. */
+function encryptionContract(name: string, withCipher: CipherStoreFactory): void {
+  const [A, B] = TEST_KEYS;
+  describe(`${name}: encryption at rest`, () => {
+    test('a store with a cipher round-trips records, invalid marks included', async (t) => {
+      const store = await (await withCipher(t))(await AesGcmCipher.create({ key: A }));
+      const marked = record('b', { invalid: { reason: 'Strava rejected the refresh token.', code: 'invalid_refresh_token', at: 1 } });
+      await store.set('default', record('a'));
+      await store.set('12345', marked);
+      assert.deepEqual(await store.get('default'), record('a'));
+      assert.deepEqual(await store.get('12345'), marked);
+      await store.withLock('default', async (locked) => {
+        assert.deepEqual(await locked.get(), record('a'));
+        await locked.set(record('c'));
+      });
+      assert.deepEqual(await store.get('default'), record('c'));
+    });
+
+    test('without the key, sealed records are neither read nor overwritten with plaintext', async (t) => {
+      const open = await withCipher(t);
+      await (await open(await AesGcmCipher.create({ key: A }))).set('default', record('a'));
+      const keyless = await open(undefined);
+      await assert.rejects(keyless.get('default'), (e: unknown) => e instanceof EncryptionKeyMissingError && e.keyId === keyIdOf(A) && e.key === 'default');
+      await assert.rejects(keyless.set('default', record('plain')), EncryptionKeyMissingError);
+      assert.deepEqual(await keyless.keys(), ['default'], 'keys are listed without the key');
+      assert.deepEqual(await (await open(await AesGcmCipher.create({ key: A }))).get('default'), record('a'), 'the sealed record is intact');
+    });
+
+    test('plaintext records stay readable with a key, and get sealed on their next write', async (t) => {
+      const open = await withCipher(t);
+      await (await open(undefined)).set('default', record('plain'));
+      const sealing = await open(await AesGcmCipher.create({ key: A }));
+      assert.deepEqual(await sealing.get('default'), record('plain'));
+      await sealing.set('default', record('sealed'));
+      await assert.rejects((await open(undefined)).get('default'), EncryptionKeyMissingError);
+    });
+
+    test('rotation: the old key stays readable, writes use the new key, reencryptStore rewrites every record', async (t) => {
+      const open = await withCipher(t);
+      const before = await open(await AesGcmCipher.create({ key: A }));
+      for (const key of ['default', 'work']) await before.set(key, record(key));
+      await (await open(undefined)).set('plain', record('plain'));
+
+      const rotating = await open(await AesGcmCipher.create({ key: B, oldKeys: [A] }));
+      assert.deepEqual(await rotating.get('work'), record('work'), 'old key still opens');
+      await rotating.set('new', record('new'));
+      await assert.rejects((await open(await AesGcmCipher.create({ key: A }))).get('new'), (e: unknown) => e instanceof UnknownEncryptionKeyError && e.keyId === keyIdOf(B));
+
+      const result = await reencryptStore(rotating);
+      assert.deepEqual(result.counts, { rewritten: 4, gone: 0, failed: 0 });
+      const newOnly = await open(await AesGcmCipher.create({ key: B }));
+      for (const key of ['default', 'new', 'plain', 'work']) assert.deepEqual(await newOnly.get(key), record(key), `${key} readable with the new key alone`);
     });
   });
 }

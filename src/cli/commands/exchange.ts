@@ -34,6 +34,7 @@ export const command: Command = {
     if (positionals.length !== 1) throw new UsageError('exchange takes one argument: the code, or the whole address the browser landed on.');
     const input = positionals[0]!.trim();
     return withSession(io, values, async (session) => {
+      await session.assertTokensStorable();
       const pending = await readPending(session.configDir, session.profile);
       const warn = (w: string) => io.stderr.write(`${session.style.yellow('warning:')} ${w}\n`);
       let code: string;

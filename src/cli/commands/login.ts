@@ -90,6 +90,7 @@ export const command: Command = {
     return withSession(io, values, async (session) => {
       const requested = parseScopes(values.scope ?? DEFAULT_LOGIN_SCOPES, (w) => io.stderr.write(`${session.style.yellow('warning:')} ${w}\n`));
       try {
+        await session.assertTokensStorable();
         const oauth = await session.oauthConfig({ prompt: true });
         const credentials = await session.credentials();
         const { oauthBaseUrl, emulator } = await session.endpoints();

@@ -20,13 +20,25 @@ Flags:
 ${EXIT_CODES_HELP}
 `;
 
+/** Errors of encrypted tokens that cannot be opened with the keys given. */
+const UNREADABLE_ENCRYPTED = new Set<unknown>(['encryption_key_missing', 'unknown_encryption_key', 'decryption_failed']);
+
 export const command: Command = {
   summary: 'Revoke access at Strava and forget the tokens',
   async run(argv, io) {
     const { values } = parseCommandArgs(argv, { local: { type: 'boolean' } }, HELP);
     return withSession(io, values, async (session) => {
-      const store = session.store();
-      const record = await store.get(session.profile);
+      const store = await session.store();
+      const record = await store.get(session.profile).catch(async (error: unknown) => {
+        // Encrypted tokens whose key is lost: --local is the way out (the remedy those errors give).
+        if (!values.local || !UNREADABLE_ENCRYPTED.has((error as { code?: unknown }).code)) throw error;
+        await store.delete(session.profile);
+        io.stderr.write(
+          `${session.style.green('✓')} Forgot the encrypted tokens of profile "${session.profile}" here (--local); they could not be decrypted, so access at Strava stays until the athlete removes the app on https://www.strava.com/settings/apps.\n`,
+        );
+        return null;
+      });
+      if (record === null) return EXIT.ok;
       if (!record) {
         io.stderr.write(`Profile "${session.profile}" is not logged in; nothing to do.\n`);
         return EXIT.ok;

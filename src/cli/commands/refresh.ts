@@ -24,7 +24,7 @@ export const command: Command = {
   async run(argv, io) {
     const { values } = parseCommandArgs(argv, { json: { type: 'boolean' } }, HELP);
     return withSession(io, values, async (session) => {
-      const before = (await session.store().get(session.profile))?.tokens;
+      const before = (await (await session.store()).get(session.profile))?.tokens;
       const manager = await session.tokenManager();
       const tokens = await manager.refresh({ force: true });
       const renewed = before?.accessToken !== tokens.accessToken;

@@ -26,7 +26,7 @@ export const command: Command = {
   async run(argv, io) {
     const { values } = parseCommandArgs(argv, { json: { type: 'boolean' } }, HELP);
     return withSession(io, values, async (session) => {
-      const store = session.store();
+      const store = await session.store();
       const tokenFile = store.pathOf(session.profile);
       const [record, config, profiles] = await Promise.all([store.get(session.profile), session.config(), store.keys()]);
       const emulator = await session.usesEmulator();

@@ -7,6 +7,7 @@ import { resolveConfigDir } from '../../node/config-dir.ts';
 import { FileStore } from '../../node/file-store.ts';
 import { NotLoggedInError } from '../../tokens/errors/not-logged-in-error.ts';
 import { DEFAULT_MARGIN_SECONDS } from '../../tokens/margin.ts';
+import { ENCRYPTION_KEY_VARIABLE, OLD_ENCRYPTION_KEYS_VARIABLE } from '../../tokens/token-cipher.ts';
 import { EXIT, EXIT_CODES_HELP } from '../exit-codes.ts';
 import type { Command } from '../main.ts';
 import { profileName } from '../profile.ts';
@@ -48,7 +49,10 @@ export const command: Command = {
     const values = quickFlags(argv) ?? (await import('../args.ts')).parseCommandArgs(argv, {}, HELP).values;
     const profile = profileName(values.profile, io.env);
     try {
-      const store = new FileStore({ dir: join(resolveConfigDir({ env: io.env }), 'tokens') });
+      // Encrypted tokens are opened here too; the cipher's code loads only when a key is set.
+      const cipher =
+        io.env[ENCRYPTION_KEY_VARIABLE] || io.env[OLD_ENCRYPTION_KEYS_VARIABLE] ? await (await import('../../tokens/cipher-from-env.ts')).cipherFromEnv(io.env) : undefined;
+      const store = new FileStore({ dir: join(resolveConfigDir({ env: io.env }), 'tokens'), cipher });
       const record = await store.get(profile);
       // A fresh token is printed without starting anything else (no emulator, no credentials).
       if (record && !record.invalid && !TokenSet.fromData(record.tokens).isExpired(systemClock, DEFAULT_MARGIN_SECONDS)) {
@@ -56,11 +60,12 @@ export const command: Command = {
         return EXIT.ok;
       }
     } catch {
-      // Whatever went wrong (a corrupt file, say) is reported by the full path below.
+      // Whatever went wrong (a corrupt file, encrypted tokens and no key, a malformed key) is
+      // reported by the full path below.
     }
     const { withSession } = await import('../with-session.ts');
     return withSession(io, values, async (session) => {
-      const record = await session.store().get(session.profile);
+      const record = await (await session.store()).get(session.profile);
       if (!record) throw new NotLoggedInError(session.profile, { loginCommand: session.loginCommand() });
       io.stdout.write(`${await (await session.tokenManager()).getAccessToken()}\n`);
       return EXIT.ok;

@@ -6,3 +6,7 @@ export * from './tokens-not-saved-error.ts';
 export * from './store-unavailable-error.ts';
 export * from './store-schema-error.ts';
 export * from './corrupt-record-error.ts';
+export * from './invalid-encryption-key-error.ts';
+export * from './encryption-key-missing-error.ts';
+export * from './unknown-encryption-key-error.ts';
+export * from './decryption-failed-error.ts';

@@ -1,0 +1,65 @@
+import { copyTokens, type CopyOutcome } from '../../../tokens/copy-tokens.ts';
+import { parseCommandArgs } from '../../args.ts';
+import { BulkReport, count, type OutcomeWording } from '../../bulk-report.ts';
+import { EXIT, EXIT_CODES_HELP } from '../../exit-codes.ts';
+import type { Io } from '../../io.ts';
+import { describeStoreSpec, parseStoreSpec, sameStore, STORE_SPEC_HELP } from '../../store-spec.ts';
+import { styleFor } from '../../style.ts';
+import { UsageError } from '../../usage-error.ts';
+import { withStores } from '../../with-stores.ts';
+
+export const MIGRATE_HELP = `Usage: strava-auth tokens migrate --from STORE --to STORE [--json]
+
+Copies every record (profile or athlete) of one token store into another: from the CLI's files
+into a database, or from unencrypted files into encrypted ones. Each key is copied while holding
+the source's lock for it, so a refresh running elsewhere is never lost mid-copy. A record that is
+newer in the target is kept (and reported); running the command again copies only what changed.
+Both stores use STRAVA_AUTH_ENCRYPTION_KEY when it is set: the target is written encrypted.
+
+${STORE_SPEC_HELP}
+
+Flags:
+      --from STORE     where the tokens are now
+      --to STORE       where they go
+      --json           print one JSON object (keys and outcomes; never a token)
+
+Exits 0 when every key was copied, was already there, or is newer in the target; 1 when some
+key failed (each failure is reported with its reason).
+
+${EXIT_CODES_HELP}
+`;
+
+const WORDING: OutcomeWording<CopyOutcome> = {
+  copied: { mark: (s) => s.green('✓'), text: 'copied' },
+  unchanged: { mark: (s) => s.dim('='), text: 'already the same in the target' },
+  targetNewer: { mark: (s) => s.yellow('!'), text: "kept the target's record, which is newer than the source's" },
+  gone: { mark: (s) => s.dim('-'), text: 'deleted from the source meanwhile; nothing to copy' },
+};
+
+/** `strava-auth tokens migrate`. */
+export async function migrate(argv: string[], io: Io): Promise<number> {
+  const { values } = parseCommandArgs(argv, { from: { type: 'string' }, to: { type: 'string' }, json: { type: 'boolean' } }, MIGRATE_HELP);
+  if (!values.from || !values.to) throw new UsageError('tokens migrate needs both --from STORE and --to STORE.');
+  const from = parseStoreSpec(values.from, io.cwd);
+  const to = parseStoreSpec(values.to, io.cwd);
+  if (sameStore(from, to)) throw new UsageError(`--from and --to name the same store (${describeStoreSpec(from)}).`);
+  return withStores(io, [from, to], async ({ stores: [source, target], secrets }) => {
+    const report = new BulkReport<CopyOutcome>({ io, style: styleFor(io), wording: WORDING, secrets, json: values.json ?? false });
+    const outcomes = await copyTokens({ from: source!, to: target!, onResult: (result) => report.line(result) });
+    const { copied, unchanged, targetNewer, gone, failed } = outcomes.counts;
+    const others = [
+      unchanged && `${unchanged} already the same`,
+      targetNewer && `${targetNewer} kept (newer in the target)`,
+      gone && `${gone} deleted meanwhile`,
+      failed && `${failed} failed`,
+    ].filter(Boolean);
+    report.finish(
+      outcomes,
+      { from: describeStoreSpec(from), to: describeStoreSpec(to) },
+      outcomes.results.length === 0
+        ? `${describeStoreSpec(from)} holds no tokens; nothing to copy.`
+        : `Copied ${count(copied, 'record')} from ${describeStoreSpec(from)} to ${describeStoreSpec(to)}${others.length ? `; ${others.join(', ')}` : ''}.`,
+    );
+    return failed ? EXIT.error : EXIT.ok;
+  });
+}

@@ -1,0 +1,60 @@
+import { join } from 'node:path';
+import { resolveConfigDir } from '../../../node/config-dir.ts';
+import { reencryptStore, type ReencryptOutcome } from '../../../tokens/reencrypt-store.ts';
+import { ENCRYPTION_KEY_VARIABLE, OLD_ENCRYPTION_KEYS_VARIABLE } from '../../../tokens/token-cipher.ts';
+import { parseCommandArgs } from '../../args.ts';
+import { BulkReport, count, type OutcomeWording } from '../../bulk-report.ts';
+import { EXIT, EXIT_CODES_HELP } from '../../exit-codes.ts';
+import type { Io } from '../../io.ts';
+import { describeStoreSpec, parseStoreSpec, STORE_SPEC_HELP } from '../../store-spec.ts';
+import { styleFor } from '../../style.ts';
+import { UsageError } from '../../usage-error.ts';
+import { withStores } from '../../with-stores.ts';
+
+export const REENCRYPT_HELP = `Usage: strava-auth tokens reencrypt [--store STORE] [--json]
+
+Rewrites every record of a token store encrypted with ${ENCRYPTION_KEY_VARIABLE}: records sealed
+with a key listed in ${OLD_ENCRYPTION_KEYS_VARIABLE} and unencrypted records alike. Rotating a key:
+1. set ${ENCRYPTION_KEY_VARIABLE} to the new key and ${OLD_ENCRYPTION_KEYS_VARIABLE} to the old one
+   (everything keeps working: old records stay readable, new writes use the new key);
+2. run strava-auth tokens reencrypt;
+3. once it reports no failure, remove the old key from ${OLD_ENCRYPTION_KEYS_VARIABLE}.
+
+${STORE_SPEC_HELP}
+
+Flags:
+      --store STORE    the store to rewrite (default: the CLI's own token files)
+      --json           print one JSON object (keys and outcomes; never a token)
+
+Exits 0 when every record was rewritten, 1 when some failed (each is reported with its reason),
+2 when ${ENCRYPTION_KEY_VARIABLE} is not set.
+
+${EXIT_CODES_HELP}
+`;
+
+const WORDING: OutcomeWording<ReencryptOutcome> = {
+  rewritten: { mark: (s) => s.green('✓'), text: 'encrypted with the current key' },
+  gone: { mark: (s) => s.dim('-'), text: 'deleted meanwhile; nothing to rewrite' },
+};
+
+/** `strava-auth tokens reencrypt`. */
+export async function reencrypt(argv: string[], io: Io): Promise<number> {
+  const { values } = parseCommandArgs(argv, { store: { type: 'string' }, json: { type: 'boolean' } }, REENCRYPT_HELP);
+  const spec = parseStoreSpec(values.store ?? join(resolveConfigDir({ env: io.env }), 'tokens'), io.cwd);
+  return withStores(io, [spec], async ({ stores: [store], cipher, secrets }) => {
+    if (!cipher) throw new UsageError(`tokens reencrypt encrypts with ${ENCRYPTION_KEY_VARIABLE}, which is not set.`);
+    const report = new BulkReport<ReencryptOutcome>({ io, style: styleFor(io), wording: WORDING, secrets, json: values.json ?? false });
+    const outcomes = await reencryptStore(store!, { onResult: (result) => report.line(result) });
+    const { rewritten, failed } = outcomes.counts;
+    const where = describeStoreSpec(spec);
+    report.finish(
+      outcomes,
+      { store: where, keyId: cipher.currentKeyId },
+      outcomes.results.length === 0
+        ? `${where} holds no tokens; nothing to rewrite.`
+        : `Encrypted ${count(rewritten, 'record')} in ${where} with key ${cipher.currentKeyId}` +
+            (failed ? `; ${failed} failed, so keep the old keys until they are fixed.` : `. Old keys are no longer needed for this store.`),
+    );
+    return failed ? EXIT.error : EXIT.ok;
+  });
+}

@@ -1,0 +1,137 @@
+/**
+ * `strava-auth tokens migrate` and its store specs, run as the real CLI (child processes) over
+ * real token directories, with a refresh at the emulator racing the copy.
+ */
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, test, type TestContext } from 'node:test';
+import { refreshTokens } from '../src/core/token-endpoint.ts';
+import { TokenSet } from '../src/core/token-set.ts';
+import { FileStore } from '../src/node/file-store.ts';
+import { AesGcmCipher } from '../src/tokens/aes-gcm-cipher.ts';
+import { TokenManager } from '../src/tokens/token-manager.ts';
+import { HOUR, mintRecord, oauthFor, refreshCounts, tempDir, within } from './fixtures/token-env.ts';
+import { cliSandbox } from './helpers/cli.ts';
+import { startTestEmulator } from './helpers/emulator.ts';
+import { record } from './helpers/store-contract.ts';
+
+const KEY = randomBytes(32);
+const WITH_KEY = { STRAVA_AUTH_ENCRYPTION_KEY: KEY.toString('base64') };
+
+async function setup(t: TestContext) {
+  const cli = await cliSandbox(t);
+  const source = join(await tempDir(t), 'source');
+  const target = join(await tempDir(t), 'target');
+  return { cli, source, target, sourceStore: new FileStore({ dir: source, warn: () => {} }) };
+}
+
+describe('strava-auth tokens migrate', () => {
+  test('copies every profile into an encrypted target, a line each; a second run finds them already there', async (t) => {
+    const { cli, source, target, sourceStore } = await setup(t);
+    for (const key of ['default', 'work']) await sourceStore.set(key, record(key));
+    const first = await cli.run(['tokens', 'migrate', '--from', source, '--to', `file:${target}`], { env: WITH_KEY });
+    assert.equal(first.code, 0, first.stderr);
+    assert.equal(first.stdout, '');
+    assert.equal(first.stderr, `✓ default: copied\n✓ work: copied\nCopied 2 records from file:${source} to file:${target}.\n`);
+    const text = await readFile(join(target, 'default.json'), 'utf8');
+    assert.equal(JSON.parse(text).version, 2);
+    assert.ok(!text.includes('access-default') && !text.includes('refresh-default'), 'the target is encrypted');
+    const targetStore = new FileStore({ dir: target, warn: () => {}, cipher: await AesGcmCipher.create({ key: KEY }) });
+    assert.deepEqual(await targetStore.get('work'), record('work'));
+
+    const second = await cli.run(['tokens', 'migrate', '--from', source, '--to', target, '--json'], { env: WITH_KEY });
+    assert.equal(second.code, 0, second.stderr);
+    assert.equal(second.stderr, '');
+    assert.deepEqual(JSON.parse(second.stdout), {
+      from: `file:${source}`,
+      to: `file:${target}`,
+      counts: { copied: 0, unchanged: 2, targetNewer: 0, gone: 0, failed: 0 },
+      keys: [
+        { key: 'default', outcome: 'unchanged' },
+        { key: 'work', outcome: 'unchanged' },
+      ],
+    });
+  });
+
+  test('a newer record in the target is kept and reported; a source it cannot read fails with the reason (exit 1)', async (t) => {
+    const { cli, source, target, sourceStore } = await setup(t);
+    await sourceStore.set('default', record('old', { updatedAt: 1000 }));
+    await new FileStore({ dir: target, warn: () => {} }).set('default', record('new', { updatedAt: 2000 }));
+    const kept = await cli.run(['tokens', 'migrate', '--from', source, '--to', target]);
+    assert.equal(kept.code, 0, kept.stderr);
+    assert.equal(kept.stderr, `! default: kept the target's record, which is newer than the source's\nCopied 0 records from file:${source} to file:${target}; 1 kept (newer in the target).\n`);
+    assert.equal(JSON.parse(await readFile(join(target, 'default.json'), 'utf8')).tokens.accessToken, 'access-new');
+
+    await new FileStore({ dir: source, warn: () => {}, cipher: await AesGcmCipher.create({ key: KEY }) }).set('sealed', record('sealed'));
+    const failed = await cli.run(['tokens', 'migrate', '--from', source, '--to', target, '--json']);
+    assert.equal(failed.code, 1);
+    const json = JSON.parse(failed.stdout);
+    assert.deepEqual(json.counts, { copied: 0, unchanged: 0, targetNewer: 1, gone: 0, failed: 1 });
+    assert.equal(json.keys[1].key, 'sealed');
+    assert.equal(json.keys[1].error.code, 'encryption_key_missing');
+    assert.match(json.keys[1].error.message, /STRAVA_AUTH_ENCRYPTION_KEY is not set/);
+  });
+
+  test("a refresh racing the copy loses no rotation: the copy waits for the refresher's lock", async (t) => {
+    const emu = await startTestEmulator(t);
+    const { cli, source, target, sourceStore } = await setup(t);
+    await sourceStore.set('a', mintRecord(emu, ['read'], 2)); // copied first, then the CLI reaches "default"
+    const seed = mintRecord(emu);
+    await sourceStore.set('default', seed);
+    emu.clock.advance(6 * HOUR); // stale: the next refresh rotates the refresh token
+
+    const rotated = await sourceStore.withLock('default', async (locked) => {
+      const run = cli.start(['tokens', 'migrate', '--from', source, '--to', target]);
+      t.after(() => run.child.kill());
+      await within(run.waitForStderr(/✓ a: copied\n/), 20_000, 'the CLI copying "a"');
+      const next = await refreshTokens(oauthFor(emu), TokenSet.fromData((await locked.get())!.tokens));
+      await locked.set({ tokens: next.toData(), updatedAt: emu.clock.now() });
+      return { next, done: run.done };
+    });
+    assert.notEqual(rotated.next.refreshToken, seed.tokens.refreshToken, 'Strava rotated the refresh token');
+    const result = await within(rotated.done, 30_000, 'the migration');
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stderr, /✓ default: copied\n/);
+    const targetStore = new FileStore({ dir: target, warn: () => {} });
+    assert.equal((await targetStore.get('default'))?.tokens.refreshToken, rotated.next.refreshToken);
+    emu.clock.advance(6 * HOUR);
+    await new TokenManager({ store: targetStore, key: 'default', oauth: oauthFor(emu) }).getAccessToken();
+    assert.deepEqual(refreshCounts(emu), { refreshes: 2, rejected: 0 }, 'the copied refresh token is the live one');
+  });
+
+  test('usage: missing stores, unknown kinds and the same store twice are usage errors (exit 2); --help lists the specs', async (t) => {
+    const { cli, source } = await setup(t);
+    const cases: Array<[string[], string]> = [
+      [['tokens', 'migrate', '--from', source], 'tokens migrate needs both --from STORE and --to STORE.'],
+      [['tokens', 'migrate', '--from', source, '--to', 'mysql://db/x'], '"mysql:" is not a kind of store strava-auth knows; use a directory, file:DIR, sqlite:FILE or postgres://... (a directory whose name has a colon: ./mysql://db/x).'],
+      [['tokens', 'migrate', '--from', source, '--to', `file:${source}`], `--from and --to name the same store (file:${source}).`],
+      [['tokens', 'migrate', '--from', source, '--to', 'file:'], '"file:" names no directory.'],
+      [['tokens'], 'tokens needs a subcommand: migrate or reencrypt.'],
+      [['tokens', 'copy'], '"copy" is not a tokens subcommand; use migrate or reencrypt.'],
+      [['tokens', 'migrate', '--form', source], "Unknown option '--form'"],
+    ];
+    for (const [args, message] of cases) {
+      const result = await cli.run(args);
+      assert.equal(result.code, 2, args.join(' '));
+      assert.equal(result.stderr, `error: ${message}\nRun with --help for usage.\n`);
+    }
+    const help = await cli.run(['tokens', 'migrate', '--help']);
+    assert.equal(help.code, 0);
+    assert.match(help.stdout, /^Usage: strava-auth tokens migrate --from STORE --to STORE \[--json\]/);
+    assert.match(help.stdout, /sqlite:FILE\s+a SQLite database file/);
+    assert.match((await cli.run(['tokens', '--help'])).stdout, /migrate\s+copy every record/);
+    assert.match((await cli.run(['--help'])).stdout, /tokens\s+Move tokens between stores/);
+  });
+
+  test('sqlite: and postgres:// are recognised, and say they are not in this build (exit 1), never printing a password', async (t) => {
+    const { cli, source } = await setup(t);
+    for (const [spec, kind] of [['sqlite:tokens.db', 'sqlite'], ['postgres://app:hunter22@127.0.0.1/test', 'postgres']]) {
+      const result = await cli.run(['tokens', 'migrate', '--from', source, '--to', spec!, '--json']);
+      assert.equal(result.code, 1);
+      assert.equal(result.stdout, '');
+      assert.equal(result.stderr, `error: The ${kind} token store is not available in this build of strava-auth. Use a directory of token files (file:DIR), or a strava-auth release that includes this store.\n`);
+    }
+  });
+});
