@@ -27,7 +27,7 @@ export function sqliteCode(error: unknown): number | undefined {
 
 function fileSystemProblem(code: string): [string, string] | undefined {
   if (['EACCES', 'EPERM', 'EROFS'].includes(code)) return [`its directory cannot be created or written (${code})`, ACCESS_REMEDY];
-  if (['ENOTDIR', 'EISDIR'].includes(code)) return [`the path is not a file in a directory (${code})`, 'Choose a path to a file (or to where one can be created).'];
+  if (['ENOTDIR', 'EISDIR', 'EEXIST'].includes(code)) return [`the path is not a file in a directory (${code})`, 'Choose a path to a file (or to where one can be created).'];
   if (['ENOSPC', 'EDQUOT'].includes(code)) return [`the disk is full (${code})`, 'Free some disk space, then try again.'];
   return undefined;
 }
