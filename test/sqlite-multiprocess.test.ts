@@ -1,0 +1,110 @@
+/**
+ * Several processes with TokenManager on one SQLite file, against the emulator running in this
+ * process: first writes to a fresh file (migrations racing), single-flight refreshes, and an
+ * invalid mark seen by every process.
+ */
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import { describe, test, type TestContext } from 'node:test';
+import { InvalidRefreshTokenError } from '../src/core/errors/invalid-refresh-token-error.ts';
+import { refreshTokens } from '../src/core/token-endpoint.ts';
+import { TokenSet } from '../src/core/token-set.ts';
+import type { Emulator } from '../src/emulator/index.ts';
+import { SCHEMA_TABLE, SQLITE_SCHEMA_VERSION } from '../src/sqlite/sqlite-schema.ts';
+import { SqliteStore } from '../src/sqlite/sqlite-store.ts';
+import { TokenManager } from '../src/tokens/token-manager.ts';
+import { spawnWorker } from './fixtures/spawn-worker.ts';
+import { HOUR, accessTokenWorks, mintRecord, oauthFor, refreshCounts, tempDir } from './fixtures/token-env.ts';
+import type { WorkerConfig } from './fixtures/token-worker.ts';
+import { startTestEmulator } from './helpers/emulator.ts';
+import { record } from './helpers/store-contract.ts';
+
+const KEY = 'default';
+
+/** Starts one worker per config on the SQLite file at `path`, releases them at once, collects what each printed. */
+async function race(t: TestContext, emu: Emulator, path: string, configs: Array<Partial<WorkerConfig>>) {
+  const workers = configs.map((extra) =>
+    spawnWorker({ mode: 'get', dir: '', store: `sqlite:${path}`, key: KEY, baseUrl: emu.url, clientId: emu.clientId, clientSecret: emu.clientSecret, nowMs: emu.clock.now(), ...extra }),
+  );
+  t.after(() => workers.forEach((w) => w.child.kill('SIGKILL')));
+  for (const worker of workers) assert.equal(await worker.nextLine(), 'ready');
+  for (const worker of workers) worker.send('go');
+  return Promise.all(workers.map(async (worker) => JSON.parse(await worker.nextLine()) as { tokens?: string[]; errors: string[] }));
+}
+
+async function storeAt(t: TestContext): Promise<{ store: SqliteStore; path: string }> {
+  const path = join(await tempDir(t), 'tokens.db');
+  const store = new SqliteStore({ path, warn: () => {} });
+  t.after(() => store.close());
+  return { store, path };
+}
+
+describe('several processes, one SQLite file', () => {
+  test('first writes to a fresh file from 6 processes at once: the schema is made once, every write lands', async (t) => {
+    const emu = await startTestEmulator(t);
+    const path = join(await tempDir(t), 'fresh', 'tokens.db');
+    const keys = ['a1', 'a2', 'a3', 'a4', KEY, KEY];
+    const results = await race(t, emu, path, keys.map((key, i) => ({ mode: 'set', key, record: record(`${key}-${i}`) })));
+    assert.deepEqual(results.map((r) => r.errors), keys.map(() => []));
+    const store = new SqliteStore({ path, warn: () => {} });
+    t.after(() => store.close());
+    assert.deepEqual(await store.keys(), ['a1', 'a2', 'a3', 'a4', KEY]);
+    const winner = (await store.get(KEY))?.tokens.accessToken ?? '';
+    assert.ok(['access-default-4', 'access-default-5'].includes(winner), 'one of the two writes of the same key, whole');
+    const db = new DatabaseSync(path);
+    t.after(() => db.close());
+    assert.deepEqual(db.prepare(`SELECT version FROM ${SCHEMA_TABLE}`).all().map((row) => row.version), [SQLITE_SCHEMA_VERSION]);
+  });
+
+  test('two processes refreshing an expired token at once: exactly one refresh reaches the emulator', async (t) => {
+    const emu = await startTestEmulator(t);
+    emu.rotateRefreshTokens = 'always';
+    for (let round = 0; round < 3; round++) {
+      const { store, path } = await storeAt(t);
+      await store.set(KEY, mintRecord(emu));
+      emu.clock.advance(6 * HOUR);
+      emu.resetStats();
+      const results = await race(t, emu, path, [{}, {}]);
+      assert.deepEqual(results.map((r) => r.errors), [[], []]);
+      const tokens = results.flatMap((r) => r.tokens ?? []);
+      assert.equal(new Set(tokens).size, 1, `round ${round}: same token in both processes`);
+      assert.deepEqual(refreshCounts(emu), { refreshes: 1, rejected: 0 }, `round ${round}`);
+      assert.equal(await accessTokenWorks(emu, tokens[0]!), true);
+      assert.equal((await store.get(KEY))?.tokens.accessToken, tokens[0]);
+    }
+  });
+
+  test('4 processes x 10 concurrent callers on an expired token: one refresh in all', async (t) => {
+    const emu = await startTestEmulator(t);
+    const { store, path } = await storeAt(t);
+    await store.set(KEY, mintRecord(emu));
+    emu.clock.advance(6 * HOUR);
+    const results = await race(t, emu, path, Array.from({ length: 4 }, () => ({ concurrency: 10 })));
+    assert.deepEqual(results.flatMap((r) => r.errors), []);
+    assert.equal(new Set(results.flatMap((r) => r.tokens ?? [])).size, 1);
+    assert.deepEqual(refreshCounts(emu), { refreshes: 1, rejected: 0 });
+  });
+
+  test('a refresh token Strava rejected: marked invalid in the file, and every process gets the error without calling Strava', async (t) => {
+    const emu = await startTestEmulator(t);
+    const { store, path } = await storeAt(t);
+    const minted = mintRecord(emu);
+    await store.set(KEY, minted);
+    emu.clock.advance(6 * HOUR);
+    await refreshTokens(oauthFor(emu), TokenSet.fromData(minted.tokens)); // another client rotates: the stored token dies
+    const manager = new TokenManager({ store, key: KEY, oauth: oauthFor(emu) });
+    await assert.rejects(manager.getAccessToken(), InvalidRefreshTokenError);
+    const other = new SqliteStore({ path, warn: () => {} });
+    t.after(() => other.close());
+    const marked = await other.get(KEY);
+    assert.deepEqual(marked?.tokens, minted.tokens, 'tokens kept');
+    assert.equal(marked?.invalid?.code, 'invalid_refresh_token');
+    const calls = emu.stats().calls['POST /oauth/token'];
+    const results = await race(t, emu, path, [{}, {}]);
+    for (const result of results) assert.match(result.errors.join(), /^InvalidRefreshTokenError: /);
+    assert.equal(emu.stats().calls['POST /oauth/token'], calls, 'no process called Strava again');
+    await store.set(KEY, mintRecord(emu)); // a new login clears the mark
+    assert.equal((await store.get(KEY))?.invalid, undefined);
+  });
+});
