@@ -14,23 +14,17 @@ import type { Emulator } from '../src/emulator/index.ts';
 import { SCHEMA_TABLE, SQLITE_SCHEMA_VERSION } from '../src/sqlite/sqlite-schema.ts';
 import { SqliteStore } from '../src/sqlite/sqlite-store.ts';
 import { TokenManager } from '../src/tokens/token-manager.ts';
-import { spawnWorker } from './fixtures/spawn-worker.ts';
-import { HOUR, accessTokenWorks, mintRecord, oauthFor, refreshCounts, tempDir } from './fixtures/token-env.ts';
+import { HOUR, mintRecord, oauthFor, tempDir } from './fixtures/token-env.ts';
 import type { WorkerConfig } from './fixtures/token-worker.ts';
+import { assertOneRefresh, raceWorkers, workerConfig, WORKER_KEY } from './fixtures/worker-race.ts';
 import { startTestEmulator } from './helpers/emulator.ts';
 import { record } from './helpers/store-contract.ts';
 
-const KEY = 'default';
+const KEY = WORKER_KEY;
 
-/** Starts one worker per config on the SQLite file at `path`, releases them at once, collects what each printed. */
-async function race(t: TestContext, emu: Emulator, path: string, configs: Array<Partial<WorkerConfig>>) {
-  const workers = configs.map((extra) =>
-    spawnWorker({ mode: 'get', dir: '', store: `sqlite:${path}`, key: KEY, baseUrl: emu.url, clientId: emu.clientId, clientSecret: emu.clientSecret, nowMs: emu.clock.now(), ...extra }),
-  );
-  t.after(() => workers.forEach((w) => w.child.kill('SIGKILL')));
-  for (const worker of workers) assert.equal(await worker.nextLine(), 'ready');
-  for (const worker of workers) worker.send('go');
-  return Promise.all(workers.map(async (worker) => JSON.parse(await worker.nextLine()) as { tokens?: string[]; errors: string[] }));
+/** Races one worker per config on the SQLite file at `path`. */
+function race(t: TestContext, emu: Emulator, path: string, configs: Array<Partial<WorkerConfig>>) {
+  return raceWorkers(t, configs.map((extra) => workerConfig(emu, extra.mode ?? 'get', { store: `sqlite:${path}`, ...extra })));
 }
 
 async function storeAt(t: TestContext): Promise<{ store: SqliteStore; path: string }> {
@@ -62,28 +56,14 @@ describe('several processes, one SQLite file', () => {
     emu.rotateRefreshTokens = 'always';
     for (let round = 0; round < 3; round++) {
       const { store, path } = await storeAt(t);
-      await store.set(KEY, mintRecord(emu));
-      emu.clock.advance(6 * HOUR);
-      emu.resetStats();
-      const results = await race(t, emu, path, [{}, {}]);
-      assert.deepEqual(results.map((r) => r.errors), [[], []]);
-      const tokens = results.flatMap((r) => r.tokens ?? []);
-      assert.equal(new Set(tokens).size, 1, `round ${round}: same token in both processes`);
-      assert.deepEqual(refreshCounts(emu), { refreshes: 1, rejected: 0 }, `round ${round}`);
-      assert.equal(await accessTokenWorks(emu, tokens[0]!), true);
-      assert.equal((await store.get(KEY))?.tokens.accessToken, tokens[0]);
+      await assertOneRefresh(t, emu, store, { store: `sqlite:${path}` }, { processes: 2, concurrency: 1, message: `round ${round}` });
     }
   });
 
   test('4 processes x 10 concurrent callers on an expired token: one refresh in all', async (t) => {
     const emu = await startTestEmulator(t);
     const { store, path } = await storeAt(t);
-    await store.set(KEY, mintRecord(emu));
-    emu.clock.advance(6 * HOUR);
-    const results = await race(t, emu, path, Array.from({ length: 4 }, () => ({ concurrency: 10 })));
-    assert.deepEqual(results.flatMap((r) => r.errors), []);
-    assert.equal(new Set(results.flatMap((r) => r.tokens ?? [])).size, 1);
-    assert.deepEqual(refreshCounts(emu), { refreshes: 1, rejected: 0 });
+    await assertOneRefresh(t, emu, store, { store: `sqlite:${path}` }, { processes: 4, concurrency: 10 });
   });
 
   test('a refresh token Strava rejected: marked invalid in the file, and every process gets the error without calling Strava', async (t) => {
