@@ -131,7 +131,7 @@ describe('SqliteStore lock: holders and waiters in one process', () => {
     const path = await dbPath(t);
     const warnings: string[] = [];
     const store = open(t, path, { warn: (message) => void warnings.push(message), lockTtlMs: 30_000 });
-    await store.keys(); // creates the file, before the raw connection opens it
+    await store.set('other', record('other')); // creates the file, before the raw connection opens it
     const db = raw(t, path);
     await store.withLock('default', async (locked) => {
       db.exec(`UPDATE ${LOCKS_TABLE} SET owner = 'successor'`);

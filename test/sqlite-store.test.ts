@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { CorruptRecordError } from '../src/tokens/errors/corrupt-record-error.ts';
 import { StoreSchemaError } from '../src/tokens/errors/store-schema-error.ts';
 import { StoreUnavailableError } from '../src/tokens/errors/store-unavailable-error.ts';
+import type { TokenCipher } from '../src/tokens/token-cipher.ts';
 import { TokenManager } from '../src/tokens/token-manager.ts';
 import { loadSqlite } from '../src/sqlite/load-sqlite.ts';
 import { SqliteStore, type SqliteStoreOptions } from '../src/sqlite/sqlite-store.ts';
@@ -126,9 +127,49 @@ describe('SqliteStore: on disk', () => {
     assert.deepEqual(await store.keys(), []);
   });
 
+  test('reads never create the database; the first write does', async (t) => {
+    const dir = join(await tempDir(t), 'not-yet');
+    const store = new SqliteStore({ path: join(dir, 'tokens.db'), warn: () => {} });
+    t.after(() => store.close());
+    assert.equal(await store.get('default'), undefined);
+    assert.deepEqual(await store.keys(), []);
+    await assert.rejects(stat(dir), { code: 'ENOENT' });
+    await store.set('default', record('a'));
+    assert.deepEqual(await store.keys(), ['default']);
+  });
+
+  test('with a cipher, the secrets column holds what it sealed for this key, and key_id names its key', async (t) => {
+    const sealed: string[] = [];
+    // A stand-in with the TokenCipher shape (the real one is AES-GCM): it shows what the store passes and keeps.
+    const cipher: TokenCipher = {
+      currentKeyId: 'k1',
+      seal: async (plaintext, context) => {
+        sealed.push(context);
+        return `enc:v1:k1:${Buffer.from(`${context}|${plaintext}`).toString('base64')}`;
+      },
+      open: async (text, context) => {
+        const [bound, plaintext] = Buffer.from(text.split(':')[3]!, 'base64').toString().split('|') as [string, string];
+        if (bound !== context) throw new Error('sealed for another key');
+        return plaintext;
+      },
+    };
+    const { store, path } = await fileStore(t, { cipher });
+    await store.set('12345', record('a'));
+    assert.deepEqual(await store.get('12345'), record('a'));
+    assert.deepEqual(sealed, ['12345']);
+    const row = raw(t, path).prepare(`SELECT secrets, key_id FROM ${TOKENS_TABLE}`).get() as { secrets: string; key_id: string };
+    assert.equal(row.key_id, 'k1');
+    assert.ok(row.secrets.startsWith('enc:v1:k1:') && !row.secrets.includes('access-a'));
+    // Rows written before the cipher was set stay readable.
+    const plain = new SqliteStore({ path, warn: () => {} });
+    t.after(() => plain.close());
+    await plain.set('default', record('b'));
+    assert.deepEqual(await store.get('default'), record('b'));
+  });
+
   test('a closed store says so', async (t) => {
     const { store, path } = await fileStore(t);
-    await store.get('default');
+    await store.set('default', record('a'));
     store.close();
     const error = await store.get('default').catch((e: unknown) => e);
     assert.ok(error instanceof StoreUnavailableError);
@@ -174,7 +215,7 @@ describe('SqliteStore: schema versions and migrations', () => {
 
   test('tables changed by hand: StoreSchemaError naming what does not fit', async (t) => {
     const { store, path } = await fileStore(t);
-    await store.get('default');
+    await store.set('default', record('a'));
     store.close();
     raw(t, path).exec(`ALTER TABLE ${TOKENS_TABLE} DROP COLUMN invalid`);
     const error = await new SqliteStore({ path, warn: () => {} }).get('default').catch((e: unknown) => e);
@@ -247,7 +288,7 @@ describe('SqliteStore: a database it cannot use', () => {
     await mkdir(join(dir, 'tokens.db'));
     await writeFile(join(dir, 'file'), '');
     for (const path of [join(dir, 'tokens.db'), join(dir, 'file', 'tokens.db')]) {
-      const error = await new SqliteStore({ path, warn: () => {} }).get('default').catch((e: unknown) => e);
+      const error = await new SqliteStore({ path, warn: () => {} }).set('default', record('a')).catch((e: unknown) => e);
       assert.ok(error instanceof StoreUnavailableError, path);
       assert.ok(error.message.startsWith(`The token store ${path} is unavailable: `), error.message);
       assert.ok(error.remedy.length > 0);

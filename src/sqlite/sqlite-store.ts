@@ -110,7 +110,10 @@ export class SqliteStore implements TokenStore {
 
   async get(key: string): Promise<StoredTokens | undefined> {
     assertTokenKey(key);
-    return this.#guard(async () => this.#read(await this.#connect(), key));
+    return this.#guard(async () => {
+      const connection = await this.#connectToRead();
+      return connection && this.#read(connection, key);
+    });
   }
 
   async set(key: string, value: StoredTokens): Promise<void> {
@@ -124,7 +127,10 @@ export class SqliteStore implements TokenStore {
   }
 
   async keys(): Promise<string[]> {
-    return this.#guard(async () => ((await this.#connect()).keys.all() as Array<{ key: string }>).map((row) => row.key));
+    return this.#guard(async () => {
+      const connection = await this.#connectToRead();
+      return connection ? (connection.keys.all() as Array<{ key: string }>).map((row) => row.key) : [];
+    });
   }
 
   async withLock<T>(key: string, fn: (locked: LockedTokens) => Promise<T>, options: LockOptions = {}): Promise<T> {
@@ -203,6 +209,12 @@ export class SqliteStore implements TokenStore {
     assertStoredTokens(value, key);
     const values = await toRowValues(value, key, this.#cipher);
     connection.upsert.run(key, ...values, this.#clock.now());
+  }
+
+  /** The connection for a read, or none while the database file does not exist: reads never create it. */
+  async #connectToRead(): Promise<Connection | undefined> {
+    const missing = !this.#connection && !this.#closed && this.path !== MEMORY && statSync(this.path, { throwIfNoEntry: false }) === undefined;
+    return missing ? undefined : this.#connect();
   }
 
   /** The open connection, opening (and migrating) the database on first use. */
