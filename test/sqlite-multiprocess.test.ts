@@ -1,7 +1,7 @@
 /**
  * Several processes with TokenManager on one SQLite file, against the emulator running in this
- * process: first writes to a fresh file (migrations racing), single-flight refreshes, and an
- * invalid mark seen by every process.
+ * process: first writes to a fresh file (migrations racing), single-flight refreshes, an invalid
+ * mark seen by every process, and SIGKILL at random instants of refresh-and-persist.
  */
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -11,9 +11,10 @@ import { InvalidRefreshTokenError } from '../src/core/errors/invalid-refresh-tok
 import { refreshTokens } from '../src/core/token-endpoint.ts';
 import { TokenSet } from '../src/core/token-set.ts';
 import type { Emulator } from '../src/emulator/index.ts';
-import { SCHEMA_TABLE, SQLITE_SCHEMA_VERSION } from '../src/sqlite/sqlite-schema.ts';
+import { LOCKS_TABLE, SCHEMA_TABLE, SQLITE_SCHEMA_VERSION } from '../src/sqlite/sqlite-schema.ts';
 import { SqliteStore } from '../src/sqlite/sqlite-store.ts';
 import { TokenManager } from '../src/tokens/token-manager.ts';
+import { assertSurvivesKills } from './fixtures/kill-loop.ts';
 import { HOUR, mintRecord, oauthFor, tempDir } from './fixtures/token-env.ts';
 import type { WorkerConfig } from './fixtures/token-worker.ts';
 import { assertOneRefresh, raceWorkers, workerConfig, WORKER_KEY } from './fixtures/worker-race.ts';
@@ -64,6 +65,19 @@ describe('several processes, one SQLite file', () => {
     const emu = await startTestEmulator(t);
     const { store, path } = await storeAt(t);
     await assertOneRefresh(t, emu, store, { store: `sqlite:${path}` }, { processes: 4, concurrency: 10 });
+  });
+
+  test('SIGKILL at random instants of refresh-and-persist never leaves a torn store or a dead token it could have saved', async (t) => {
+    const { store, path } = await storeAt(t);
+    const lockHeld = async () => {
+      const db = new DatabaseSync(path); // opened once the store made the file, so it keeps its mode
+      try {
+        return db.prepare(`SELECT 1 FROM ${LOCKS_TABLE} WHERE key = ?`).get(KEY) !== undefined;
+      } finally {
+        db.close();
+      }
+    };
+    await assertSurvivesKills(t, { store, worker: { store: `sqlite:${path}` }, iterations: 30, lockHeld });
   });
 
   test('a refresh token Strava rejected: marked invalid in the file, and every process gets the error without calling Strava', async (t) => {
