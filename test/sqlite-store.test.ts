@@ -191,6 +191,14 @@ describe('SqliteStore: schema versions and migrations', () => {
     assert.deepEqual(versionRows(t, path), [SQLITE_SCHEMA_VERSION]);
   });
 
+  test('open() creates and migrates the database at once, so a bad path or schema fails at start-up', async (t) => {
+    const { store, path } = await fileStore(t);
+    await store.open();
+    assert.deepEqual(versionRows(t, path), [SQLITE_SCHEMA_VERSION]);
+    await writeFile(join(path, '..', 'notes.db'), 'not a database '.repeat(20));
+    await assert.rejects(new SqliteStore({ path: join(path, '..', 'notes.db'), warn: () => {} }).open(), StoreUnavailableError);
+  });
+
   test('tables of a newer release: StoreSchemaError saying to upgrade, and nothing is changed', async (t) => {
     const { store, path } = await fileStore(t);
     await store.set('default', record('a'));

@@ -162,6 +162,14 @@ export class SqliteStore implements TokenStore {
   }
 
   /**
+   * Opens the database now, creating the file and migrating its tables, rather than on first
+   * use: to fail early (at start-up) on a bad path, a read-only file or a newer schema.
+   */
+  async open(): Promise<void> {
+    await this.#guard(() => this.#connect());
+  }
+
+  /**
    * Closes the database. Call it once every call on the store has settled; a call after it
    * throws `StoreUnavailableError`.
    */
