@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmod, mkdir, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { describe, test, type TestContext } from 'node:test';
@@ -287,7 +287,6 @@ describe('SqliteStore: a database it cannot use', () => {
     assert.ok(error instanceof StoreUnavailableError);
     assert.equal(error.code, 'store_unavailable');
     assert.match(error.message, new RegExp(`^The token store ${path} is unavailable: the file is not a SQLite database, or it is damaged \\(file is not a database\\)\\. Point the store at another file`));
-    const { readFile } = await import('node:fs/promises');
     assert.equal(await readFile(path, 'utf8'), text);
   });
 
