@@ -78,7 +78,7 @@ function errorCode(error: unknown): string {
 }
 
 /** Whether process `pid` exists on this host (EPERM: it exists, owned by someone else). */
-function processExists(pid: number): boolean {
+export function processExists(pid: number): boolean {
   if (pid === process.pid) return true;
   try {
     process.kill(pid, 0);

@@ -36,6 +36,26 @@ export async function ensurePrivateDir(dir: string): Promise<void> {
 }
 
 /**
+ * Creates `path` as an empty file with mode 0600 whatever the umask, unless it exists (then it is
+ * left alone, like a directory in {@link ensurePrivateDir}). For files another library fills in,
+ * such as a SQLite database, which takes its -wal and -shm files' modes from it.
+ */
+export async function ensurePrivateFile(path: string): Promise<void> {
+  let handle;
+  try {
+    handle = await open(path, 'wx', 0o600);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return;
+    throw error;
+  }
+  try {
+    if (!onWindows) await handle.chmod(0o600);
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
  * The warning for a file or directory other users can get at, with the command that fixes it,
  * or undefined when `mode` is private. Windows has no such mode bits, so it never warns there.
  */
