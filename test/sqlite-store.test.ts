@@ -40,7 +40,16 @@ function raw(t: TestContext, path: string): DatabaseSync {
 
 const mode = async (path: string) => (await stat(path)).mode & 0o777;
 
-storeContract('SqliteStore (file)', async (t) => (await fileStore(t)).store);
+storeContract('SqliteStore (file)', async (t) => (await fileStore(t)).store, {
+  withCipher: async (t) => {
+    const path = join(await tempDir(t), 'tokens.db');
+    return async (cipher) => {
+      const store = new SqliteStore({ path, warn: () => {}, cipher });
+      t.after(() => store.close());
+      return store;
+    };
+  },
+});
 storeContract('SqliteStore (:memory:)', async (t) => {
   const store = new SqliteStore({ path: ':memory:' });
   t.after(() => store.close());

@@ -76,12 +76,11 @@ type Openers = { [K in StoreSpec['kind']]: (spec: Extract<StoreSpec, { kind: K }
 /** One opener per kind of store. */
 const OPENERS: Openers = {
   file: async (spec, { cipher, warn }) => ({ store: new FileStore({ dir: spec.dir, cipher, warn }), close: async () => {} }),
-  // TO WIRE after merging the SQLite store (src/sqlite/index.ts):
-  //   const { SqliteStore } = await import('../sqlite/index.ts');
-  //   const store = new SqliteStore({ path: spec.path, cipher });
-  //   return { store, close: async () => store.close() };
-  sqlite: async () => {
-    throw new StoreNotAvailableError('sqlite');
+  sqlite: async (spec, { cipher, warn }) => {
+    const { SqliteStore } = await import('../sqlite/index.ts');
+    const store = new SqliteStore({ path: spec.path, cipher, warn });
+    await store.open();
+    return { store, close: async () => store.close() };
   },
   // TO WIRE after merging the PostgreSQL store (src/postgres/index.ts):
   //   const { PostgresStore } = await import('../postgres/index.ts');

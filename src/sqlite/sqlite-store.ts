@@ -19,6 +19,7 @@ import { toStoreError } from './sqlite-error.ts';
 import { SqliteLockTable } from './sqlite-lock.ts';
 import { LOCKS_TABLE, migrate, SQLITE_SCHEMA_VERSION, TOKENS_TABLE } from './sqlite-schema.ts';
 import { fromRow, ROW_COLUMNS, toRowValues } from './token-row.ts';
+import { assertPlaintextAllowed } from '../tokens/sealed-secrets.ts';
 
 /** Default busy timeout: how long one statement waits for another connection's write to end. */
 export const DEFAULT_BUSY_TIMEOUT_MS = 5_000;
@@ -230,6 +231,8 @@ export class SqliteStore implements TokenStore {
 
   async #write(connection: Connection, key: string, value: StoredTokens): Promise<void> {
     assertStoredTokens(value, key);
+    // A process without the key never replaces a sealed record with plaintext.
+    if (!this.#cipher) assertPlaintextAllowed(connection.select.get(key)?.secrets as string | undefined, key);
     const values = await toRowValues(value, key, this.#cipher);
     durably(connection.db, () => connection.upsert.run(key, ...values, this.#clock.now()));
   }
