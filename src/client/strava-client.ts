@@ -10,7 +10,7 @@ import { MissingScopeError } from '../core/errors/missing-scope-error.ts';
 import { RateLimitError } from '../core/errors/rate-limit-error.ts';
 import { send, type FetchLike, type ReadResponse } from '../core/http.ts';
 import { parseRateLimitHeaders, type RateLimitState } from '../core/rate-limit.ts';
-import { limitsOf, limitsWithin, type RequestLimits } from '../core/request-limits.ts';
+import { limitsOf, limitsWithin, resolveLimits, type RequestLimits } from '../core/request-limits.ts';
 import { DEFAULT_RETRY, realSleep, withRetry, type RetryPolicy, type Sleep } from '../core/retry.ts';
 import { missingScopes, type Scope } from '../core/scopes.ts';
 import type {
@@ -160,7 +160,7 @@ export class StravaClient {
     };
     this.#sleep = options.sleep ?? realSleep;
     this.#retry = options.retry ?? DEFAULT_RETRY;
-    this.#limits = limitsOf(options);
+    this.#limits = resolveLimits(limitsOf(options)); // a limit that disables the bound fails here
     this.#wait = options.rateLimit?.wait ?? false;
     this.#maxWaitMs = options.rateLimit?.maxWaitMs ?? DEFAULT_MAX_RATE_LIMIT_WAIT_MS;
     this.#onRateLimit = options.onRateLimit;

@@ -39,7 +39,7 @@ export function limitsOf(options: { requestTimeoutMs?: number | undefined; maxRe
 }
 
 /** The limits of one attempt of a retried call: its timeout shortened to what is left of the budget. */
-export function limitsWithin(limits: Partial<RequestLimits>, remainingMs: number): Partial<RequestLimits> {
-  if (remainingMs === Infinity) return limits;
-  return { ...limits, timeoutMs: Math.max(1, Math.min(limits.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS, remainingMs)) };
+export function limitsWithin(limits: Partial<RequestLimits>, remainingMs: number): RequestLimits {
+  const resolved = resolveLimits(limits);
+  return { ...resolved, timeoutMs: Math.max(1, Math.min(resolved.timeoutMs, remainingMs)) };
 }

@@ -10,7 +10,9 @@ export class NetworkError extends StravaAuthError {
    * @param details for subclasses: their own sentence, code and remedy
    */
   constructor(target: string, cause: unknown, details?: { summary: string } & Omit<StravaAuthErrorOptions, 'cause'>) {
-    const detail = cause instanceof Error ? (cause.cause instanceof Error ? cause.cause.message : cause.message) : String(cause);
+    const raw = cause instanceof Error ? (cause.cause instanceof Error ? cause.cause.message : cause.message) : String(cause);
+    // fetch quotes a URL with userinfo ("user:password@") in its message; the password stays out.
+    const detail = raw.replace(/\/\/[^\s/?#@]*@/g, '//');
     super(details?.summary ?? `Could not reach ${target}: ${detail}.`, {
       code: details?.code ?? 'network_error',
       remedy: details?.remedy ?? NETWORK_REMEDY,
