@@ -25,5 +25,5 @@ export class ResponseTooLargeError extends NetworkError {
 }
 
 function sizeInWords(bytes: number): string {
-  return bytes >= 1024 * 1024 ? `${+(bytes / (1024 * 1024)).toFixed(2)} MB` : `${bytes} bytes`;
+  return bytes >= 100 * 1024 ? `${+(bytes / (1024 * 1024)).toFixed(2)} MB` : `${bytes} bytes`;
 }
