@@ -6,7 +6,9 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test, type TestContext } from 'node:test';
+import { UploadTooLargeError } from '../src/client/errors/upload-too-large-error.ts';
 import { StravaClient } from '../src/client/strava-client.ts';
+import { MAX_UPLOAD_BYTES } from '../src/client/uploads.ts';
 import { ManualClock } from '../src/core/clock.ts';
 import { NetworkError } from '../src/core/errors/network-error.ts';
 import { RequestTimeoutError } from '../src/core/errors/request-timeout-error.ts';
@@ -44,22 +46,22 @@ function countingFetch(): { fetch: FetchLike; sent: () => number } {
   return { fetch: (input, init) => (sent++, fetch(input, init)), sent: () => sent };
 }
 
-function oauthAt(server: HostileServer, retry: RetryPolicy = NO_RETRY, fetchFn: FetchLike = fetch): OAuthConfig {
-  return { clientId: 4242, clientSecret: SECRET, baseUrl: server.url, requestTimeoutMs: TIMEOUT_MS, maxResponseBytes: CAP, retry, sleep: async () => {}, fetch: fetchFn };
+function oauthAt(server: HostileServer, retry: RetryPolicy = NO_RETRY, fetchFn: FetchLike = fetch, timeoutMs = TIMEOUT_MS): OAuthConfig {
+  return { clientId: 4242, clientSecret: SECRET, baseUrl: server.url, requestTimeoutMs: timeoutMs, maxResponseBytes: CAP, retry, sleep: async () => {}, fetch: fetchFn };
 }
 
-/** The calls of the library that go out, each against the server at `server`, through `fetchFn`. */
-const CALLS: Record<string, (server: HostileServer, fetchFn: FetchLike) => Promise<unknown>> = {
-  'exchangeCode (POST /oauth/token)': (server, f) => exchangeCode(oauthAt(server, NO_RETRY, f), 'a-code', { scopes: ['read'] }),
-  'refreshTokens (POST /oauth/token)': (server, f) => refreshTokens(oauthAt(server, NO_RETRY, f), { refreshToken: REFRESH, scopes: ['read'] }),
-  'revokeToken (POST /oauth/revoke)': (server, f) => revokeToken(oauthAt(server, NO_RETRY, f), REFRESH, 'refresh_token'),
-  'deauthorize (POST /oauth/deauthorize)': (server, f) => deauthorize(oauthAt(server, NO_RETRY, f), ACCESS),
-  'StravaClient GET /athlete': (server, f) =>
-    new StravaClient({ tokens: ACCESS, apiBaseUrl: `${server.url}/api/v3`, requestTimeoutMs: TIMEOUT_MS, maxResponseBytes: CAP, retry: NO_RETRY, fetch: f }).getAthlete(),
-  'TokenManager refresh of an expired token': async (server, f) => {
+/** The calls of the library that go out, each against the server at `server`, through `fetchFn`, bounded by `ms`. */
+const CALLS: Record<string, (server: HostileServer, fetchFn: FetchLike, ms: number) => Promise<unknown>> = {
+  'exchangeCode (POST /oauth/token)': (server, f, ms) => exchangeCode(oauthAt(server, NO_RETRY, f, ms), 'a-code', { scopes: ['read'] }),
+  'refreshTokens (POST /oauth/token)': (server, f, ms) => refreshTokens(oauthAt(server, NO_RETRY, f, ms), { refreshToken: REFRESH, scopes: ['read'] }),
+  'revokeToken (POST /oauth/revoke)': (server, f, ms) => revokeToken(oauthAt(server, NO_RETRY, f, ms), REFRESH, 'refresh_token'),
+  'deauthorize (POST /oauth/deauthorize)': (server, f, ms) => deauthorize(oauthAt(server, NO_RETRY, f, ms), ACCESS),
+  'StravaClient GET /athlete': (server, f, ms) =>
+    new StravaClient({ tokens: ACCESS, apiBaseUrl: `${server.url}/api/v3`, requestTimeoutMs: ms, maxResponseBytes: CAP, retry: NO_RETRY, fetch: f }).getAthlete(),
+  'TokenManager refresh of an expired token': async (server, f, ms) => {
     const manager = await TokenManager.fromTokens({
       store: new MemoryStore(),
-      oauth: oauthAt(server, NO_RETRY, f),
+      oauth: oauthAt(server, NO_RETRY, f, ms),
       tokens: { accessToken: ACCESS, refreshToken: REFRESH, expiresAt: Math.floor(Date.now() / 1000) - 60 },
     });
     return manager.getAccessToken();
@@ -81,7 +83,7 @@ for (const mode of ['silent', 'stall-body'] as const) {
       test(name, async (t) => {
         const server = await hostile(t, mode);
         const counter = countingFetch();
-        const error = await call(server, counter.fetch).then(
+        const error = await call(server, counter.fetch, TIMEOUT_MS).then(
           () => assert.fail('resolved'),
           (e: unknown) => e,
         );
@@ -101,7 +103,8 @@ describe('an endless body: every call stops at the cap with ResponseTooLargeErro
   for (const [name, call] of Object.entries(CALLS)) {
     test(name, async (t) => {
       const server = await hostile(t, 'endless');
-      const error = await call(server, fetch).then(
+      // A generous deadline: the cap, not the clock, must end these on a loaded machine.
+      const error = await call(server, fetch, 15_000).then(
         () => assert.fail('resolved'),
         (e: unknown) => e,
       );
@@ -214,6 +217,19 @@ describe('deadlines and the retry budget', BOUND, () => {
     assert.ok(error instanceof NetworkError);
     assert.ok(!error.message.includes('PASSWORD-123'), error.message);
     assert.ok(error.message.includes(server.url), error.message);
+  });
+
+  test('an activity file above Strava\'s 25 MB is refused before anything is sent', async (t) => {
+    const server = await hostile(t, 'silent');
+    const counter = countingFetch();
+    const client = new StravaClient({ tokens: ACCESS, scopes: 'activity:write', apiBaseUrl: `${server.url}/api/v3`, fetch: counter.fetch });
+    const error = await client.uploadActivity({ file: new Uint8Array(MAX_UPLOAD_BYTES + 1), filename: 'huge.fit' }).then(
+      () => assert.fail('resolved'),
+      (e: unknown) => e,
+    );
+    assert.ok(error instanceof UploadTooLargeError);
+    assert.equal(error.message, '"huge.fit" is 25.0 MB; Strava accepts activity files up to 25 MB. Compress it (.fit.gz, .gpx.gz, .tcx.gz) or split the activity, then upload again.');
+    assert.equal(counter.sent(), 0);
   });
 
   test('limits that would disable the bound are refused before anything is sent', async (t) => {
