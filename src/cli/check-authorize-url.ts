@@ -1,4 +1,4 @@
-import { errorFromResponse, fetchBounded, limitsOf, systemClock, type OAuthConfig } from '../core/index.ts';
+import { defaultFetch, errorFromResponse, fetchBounded, limitsOf, systemClock, type OAuthConfig } from '../core/index.ts';
 
 /**
  * Loads the authorize URL once without a browser. Strava answers a bad client id, a redirect URI
@@ -11,7 +11,7 @@ export async function checkAuthorizeUrl(
   url: URL,
   config: Pick<OAuthConfig, 'fetch' | 'clock' | 'requestTimeoutMs' | 'maxResponseBytes'>,
 ): Promise<void> {
-  const fetchFn = config.fetch ?? ((input, init) => globalThis.fetch(input, init));
+  const fetchFn = config.fetch ?? defaultFetch;
   const response = await fetchBounded(
     fetchFn,
     url,

@@ -8,7 +8,7 @@ import { InvalidAccessTokenError } from '../core/errors/invalid-access-token-err
 import { MalformedResponseError } from '../core/errors/malformed-response-error.ts';
 import { MissingScopeError } from '../core/errors/missing-scope-error.ts';
 import { RateLimitError } from '../core/errors/rate-limit-error.ts';
-import { send, type FetchLike, type ReadResponse } from '../core/http.ts';
+import { defaultFetch, send, type FetchLike, type ReadResponse } from '../core/http.ts';
 import { parseRateLimitHeaders, type RateLimitState } from '../core/rate-limit.ts';
 import { limitsOf, limitsWithin, resolveLimits, type RequestLimits } from '../core/request-limits.ts';
 import { DEFAULT_RETRY, realSleep, withRetry, type RetryPolicy, type Sleep } from '../core/retry.ts';
@@ -151,7 +151,7 @@ export class StravaClient {
     new URL(this.apiBaseUrl); // a malformed base fails here, not on the first call
     this.#clock = options.clock ?? systemClock;
     this.#tokens = new TokenSource(options.tokens, this.#clock, options.scopes);
-    const fetchFn: FetchLike = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+    const fetchFn: FetchLike = options.fetch ?? defaultFetch;
     // Every answer, errors included, updates the rate-limit state before anything else reads it.
     this.#fetch = async (input, init) => {
       const response = await fetchFn(input, init);

@@ -8,6 +8,9 @@ import { resolveLimits, type RequestLimits } from './request-limits.ts';
 /** The fetch function strava-auth calls; pass your own (a proxy, a test double, a worker's fetch). */
 export type FetchLike = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
 
+/** The runtime's fetch, looked up at call time (so a test or polyfill installed later is used). */
+export const defaultFetch: FetchLike = (input, init) => globalThis.fetch(input, init);
+
 /** A response whose body was read, so errors can be built from it without a second read. */
 export interface ReadResponse {
   status: number;

@@ -1,6 +1,6 @@
 import { systemClock, type Clock } from './clock.ts';
 import { STRAVA_OAUTH_BASE_URL, joinUrl } from './endpoints.ts';
-import { send, type FetchLike } from './http.ts';
+import { defaultFetch, send, type FetchLike } from './http.ts';
 import { limitsOf, limitsWithin } from './request-limits.ts';
 import { DEFAULT_RETRY, withRetry, type RetryPolicy, type Sleep } from './retry.ts';
 import type { Scope } from './scopes.ts';
@@ -30,7 +30,7 @@ export interface OAuthConfig {
 function resolve(config: OAuthConfig) {
   return {
     base: config.baseUrl ?? STRAVA_OAUTH_BASE_URL,
-    fetch: config.fetch ?? ((input, init) => globalThis.fetch(input, init)),
+    fetch: config.fetch ?? defaultFetch,
     clock: config.clock ?? systemClock,
     limits: limitsOf(config),
   } satisfies { base: string; fetch: FetchLike; clock: Clock; limits: object };
