@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { describe, test, type TestContext } from 'node:test';
 import { FileStore } from '../src/node/file-store.ts';
 import { startHostileServer, type HostileMode, type HostileServer } from './fixtures/hostile-server.ts';
-import { cliSandbox, type CliResult } from './helpers/cli.ts';
+import { cliSandbox, type CliResult, type CliSandbox } from './helpers/cli.ts';
 
 const SECRET = 'cli-client-secret-0123456789';
 const REFRESH = 'cli-refresh-token-0123456789';
@@ -36,7 +36,7 @@ const COMMANDS: Record<string, Case> = {
   url: { args: ['url', '--redirect-uri', 'http://localhost:8080/callback'] },
 };
 
-async function run(t: TestContext, server: HostileServer, c: Case, env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
+async function sandboxFor(t: TestContext, server: HostileServer, c: Case, env: NodeJS.ProcessEnv = {}): Promise<CliSandbox> {
   const cli = await cliSandbox(t, {
     STRAVA_BASE_URL: server.url,
     STRAVA_CLIENT_ID: '4242',
@@ -51,7 +51,19 @@ async function run(t: TestContext, server: HostileServer, c: Case, env: NodeJS.P
       updatedAt: Date.now(),
     });
   }
-  return cli.run(c.args);
+  return cli;
+}
+
+async function run(t: TestContext, server: HostileServer, c: Case, env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
+  return (await sandboxFor(t, server, c, env)).run(c.args);
+}
+
+/** Resolves once `condition()` holds; rejects after `ms` (a bounded wait, not a sleep for timing). */
+async function until(condition: () => boolean, what: string, ms = 10_000): Promise<void> {
+  for (const end = Date.now() + ms; !condition(); ) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
 }
 
 function assertGaveUp(result: CliResult, server: HostileServer, what: RegExp): void {
@@ -100,6 +112,17 @@ describe('CLI limits from the environment', { timeout: 60_000 }, () => {
     const server = await hostile(t, 'silent');
     const result = await run(t, server, { args: ['login', '--no-browser', '--timeout', '1'] });
     assertGaveUp(result, server, /^error: GET \/oauth\/authorize at http:\/\/127\.0\.0\.1:\d+ got no complete answer within (\d+ ms|1 s)\./m);
+  });
+
+  test('Ctrl-C during the authorize-URL check ends login at once: exit 130, nothing stored', async (t) => {
+    const server = await hostile(t, 'silent');
+    const cli = await sandboxFor(t, server, { args: [] });
+    const login = cli.start(['login', '--no-browser'], { input: '' }); // default limits: the check could wait 30 s
+    await until(() => server.connections > 0, 'the authorize-URL check to connect');
+    login.child.kill('SIGINT');
+    const result = await login.done;
+    assert.equal(result.code, 130, result.stderr);
+    assert.match(result.stderr, /Login cancelled; nothing was stored\./);
   });
 
   test('STRAVA_AUTH_MAX_RESPONSE_MB sets the cap', async (t) => {

@@ -5,17 +5,19 @@ import { defaultFetch, errorFromResponse, fetchBounded, limitsOf, systemClock, t
  * outside the callback domain, or an inactive app with a 4xx JSON page that a browser would show
  * while the CLI waited forever; this turns it into the typed error at once. Anything else
  * (the consent or login page, a redirect) means the URL is fine. Bounded like every request
- * (`requestTimeoutMs`, `maxResponseBytes`); `login` passes what is left of its `--timeout`.
+ * (`requestTimeoutMs`, `maxResponseBytes`); `login` passes what is left of its `--timeout`, and
+ * a `signal` that Ctrl-C aborts.
  */
 export async function checkAuthorizeUrl(
   url: URL,
   config: Pick<OAuthConfig, 'fetch' | 'clock' | 'requestTimeoutMs' | 'maxResponseBytes'>,
+  signal?: AbortSignal,
 ): Promise<void> {
   const fetchFn = config.fetch ?? defaultFetch;
   const response = await fetchBounded(
     fetchFn,
     url,
-    { redirect: 'manual', headers: { accept: 'text/html,application/json' } },
+    { redirect: 'manual', headers: { accept: 'text/html,application/json' }, ...(signal && { signal }) },
     { endpoint: 'GET /oauth/authorize', limits: limitsOf(config) },
   );
   if (response.status >= 400 && response.status < 500) {
