@@ -10,6 +10,7 @@ export async function clientFor(session: Session, options: { waitOnRateLimit?: b
   return new StravaClient({
     tokens,
     apiBaseUrl,
+    ...session.requestLimits(),
     loginCommand: (scopes) => session.loginCommand(scopes),
     rateLimit: { wait: options.waitOnRateLimit ?? false },
     onRateLimit: (event) => {

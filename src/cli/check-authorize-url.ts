@@ -1,21 +1,26 @@
-import { errorFromResponse, NetworkError, systemClock, type OAuthConfig } from '../core/index.ts';
+import { defaultFetch, errorFromResponse, fetchBounded, limitsOf, systemClock, type OAuthConfig } from '../core/index.ts';
 
 /**
  * Loads the authorize URL once without a browser. Strava answers a bad client id, a redirect URI
  * outside the callback domain, or an inactive app with a 4xx JSON page that a browser would show
  * while the CLI waited forever; this turns it into the typed error at once. Anything else
- * (the consent or login page, a redirect) means the URL is fine.
+ * (the consent or login page, a redirect) means the URL is fine. Bounded like every request
+ * (`requestTimeoutMs`, `maxResponseBytes`); `login` passes what is left of its `--timeout`, and
+ * a `signal` that Ctrl-C aborts.
  */
-export async function checkAuthorizeUrl(url: URL, config: Pick<OAuthConfig, 'fetch' | 'clock'>): Promise<void> {
-  const fetchFn = config.fetch ?? globalThis.fetch;
-  let response: Response;
-  try {
-    response = await fetchFn(url, { redirect: 'manual', headers: { accept: 'text/html,application/json' } });
-  } catch (error) {
-    throw new NetworkError(`${url.origin}${url.pathname}`, error);
-  }
-  const text = await response.text();
+export async function checkAuthorizeUrl(
+  url: URL,
+  config: Pick<OAuthConfig, 'fetch' | 'clock' | 'requestTimeoutMs' | 'maxResponseBytes'>,
+  signal?: AbortSignal,
+): Promise<void> {
+  const fetchFn = config.fetch ?? defaultFetch;
+  const response = await fetchBounded(
+    fetchFn,
+    url,
+    { redirect: 'manual', headers: { accept: 'text/html,application/json' }, ...(signal && { signal }) },
+    { endpoint: 'GET /oauth/authorize', limits: limitsOf(config) },
+  );
   if (response.status >= 400 && response.status < 500) {
-    throw errorFromResponse(response.status, response.headers, text, { endpoint: 'GET /oauth/authorize', clock: config.clock ?? systemClock });
+    throw errorFromResponse(response.status, response.headers, response.text, { endpoint: 'GET /oauth/authorize', clock: config.clock ?? systemClock });
   }
 }

@@ -46,6 +46,8 @@ Environment:
   STRAVA_PROFILE                           profile to use
   STRAVA_BASE_URL                          another Strava for OAuth and API calls (the emulator, a proxy)
   STRAVA_API_BASE_URL                      the API base alone (e.g. https://www.api-v3.strava.com)
+  STRAVA_AUTH_TIMEOUT                      seconds one request may take, connect to last byte (default 30)
+  STRAVA_AUTH_MAX_RESPONSE_MB              cap of a response body in MB (default 8)
   XDG_CONFIG_HOME                          where tokens live (default ~/.config/strava-auth)
   STRAVA_AUTH_ENCRYPTION_KEY               encrypt stored tokens with this key (32 bytes, base64)
   STRAVA_AUTH_ENCRYPTION_OLD_KEYS          retired keys, still read during a rotation (comma-separated)

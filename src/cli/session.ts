@@ -9,6 +9,7 @@ import { TokenManager } from '../tokens/token-manager.ts';
 import { resolveCredentials, type Credentials } from './credentials.ts';
 import type { Io } from './io.ts';
 import { profileName, readProfile, type ProfileConfig } from './profile.ts';
+import { requestLimitsFromEnv, type CliRequestLimits } from './request-limits-env.ts';
 import { styleFor, type Style } from './style.ts';
 
 /** Where OAuth and API calls go for this command. */
@@ -122,11 +123,17 @@ export class Session {
     return this.#credentials;
   }
 
+  /** The bound of every request and the cap of every response (STRAVA_AUTH_TIMEOUT, STRAVA_AUTH_MAX_RESPONSE_MB). */
+  requestLimits(): CliRequestLimits {
+    return requestLimitsFromEnv(this.io.env);
+  }
+
   /** The OAuth settings for core's token calls. */
   async oauthConfig(options: { prompt: boolean } = { prompt: false }): Promise<OAuthConfig> {
+    const limits = this.requestLimits(); // a bad value is refused before anything is asked or sent
     const { clientId, clientSecret } = await this.credentials(options);
     const { oauthBaseUrl } = await this.endpoints();
-    return { clientId, clientSecret, baseUrl: oauthBaseUrl, loginCommand: this.loginCommand() };
+    return { clientId, clientSecret, baseUrl: oauthBaseUrl, loginCommand: this.loginCommand(), ...limits };
   }
 
   /** A token manager for this profile's tokens. */

@@ -8,8 +8,9 @@ import { InvalidAccessTokenError } from '../core/errors/invalid-access-token-err
 import { MalformedResponseError } from '../core/errors/malformed-response-error.ts';
 import { MissingScopeError } from '../core/errors/missing-scope-error.ts';
 import { RateLimitError } from '../core/errors/rate-limit-error.ts';
-import { send, type FetchLike, type ReadResponse } from '../core/http.ts';
+import { defaultFetch, send, type FetchLike, type ReadResponse } from '../core/http.ts';
 import { parseRateLimitHeaders, type RateLimitState } from '../core/rate-limit.ts';
+import { limitsOf, limitsWithin, resolveLimits, type RequestLimits } from '../core/request-limits.ts';
 import { DEFAULT_RETRY, realSleep, withRetry, type RetryPolicy, type Sleep } from '../core/retry.ts';
 import { missingScopes, type Scope } from '../core/scopes.ts';
 import type {
@@ -62,8 +63,12 @@ export interface StravaClientOptions {
   clock?: Clock;
   /** Waits between retries, polls and rate-limit windows; injected by tests. */
   sleep?: Sleep;
-  /** Retries of idempotent calls on network errors and 5xx (default three, jittered). */
+  /** Retries of idempotent calls on network errors and 5xx (default three, jittered, within 60 s). */
   retry?: RetryPolicy;
+  /** Bound of one request, connect to last byte (default 30 s): `RequestTimeoutError` after it. */
+  requestTimeoutMs?: number;
+  /** Cap of a response body (default 8 MiB): `ResponseTooLargeError` past it. */
+  maxResponseBytes?: number;
   rateLimit?: RateLimitPolicy;
   /** Told about every 429 (for a progress line: "rate limited, waiting until 10:15"). */
   onRateLimit?: (event: RateLimitEvent) => void;
@@ -139,13 +144,14 @@ export class StravaClient {
   readonly #onRateLimit: ((event: RateLimitEvent) => void) | undefined;
   readonly #loginCommand: StravaClientOptions['loginCommand'];
   readonly #rateLimits: RateLimitTracker;
+  readonly #limits: Partial<RequestLimits>;
 
   constructor(options: StravaClientOptions) {
     this.apiBaseUrl = options.apiBaseUrl ?? STRAVA_API_BASE_URL;
     new URL(this.apiBaseUrl); // a malformed base fails here, not on the first call
     this.#clock = options.clock ?? systemClock;
     this.#tokens = new TokenSource(options.tokens, this.#clock, options.scopes);
-    const fetchFn: FetchLike = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+    const fetchFn: FetchLike = options.fetch ?? defaultFetch;
     // Every answer, errors included, updates the rate-limit state before anything else reads it.
     this.#fetch = async (input, init) => {
       const response = await fetchFn(input, init);
@@ -154,6 +160,7 @@ export class StravaClient {
     };
     this.#sleep = options.sleep ?? realSleep;
     this.#retry = options.retry ?? DEFAULT_RETRY;
+    this.#limits = resolveLimits(limitsOf(options)); // a limit that disables the bound fails here
     this.#wait = options.rateLimit?.wait ?? false;
     this.#maxWaitMs = options.rateLimit?.maxWaitMs ?? DEFAULT_MAX_RATE_LIMIT_WAIT_MS;
     this.#onRateLimit = options.onRateLimit;
@@ -358,9 +365,14 @@ export class StravaClient {
       ...(call.signal && { signal: call.signal }),
     };
     return withRetry(
-      async () => {
+      async (_attempt, remainingMs) => {
         try {
-          return await send(this.#fetch, call.url, init, { endpoint: call.endpoint, clock: this.#clock, grantedScopes: token.scopes ?? [] });
+          return await send(this.#fetch, call.url, init, {
+            endpoint: call.endpoint,
+            clock: this.#clock,
+            grantedScopes: token.scopes ?? [],
+            limits: limitsWithin(this.#limits, remainingMs),
+          });
         } catch (error) {
           // Strava's `401 AccessToken/…_permission/missing` gets this client's login command.
           if (error instanceof MissingScopeError && error.status !== undefined && this.#loginCommand !== undefined) {
@@ -369,7 +381,7 @@ export class StravaClient {
           throw error;
         }
       },
-      { policy: this.#retry, shouldRetry: (error) => isRetryable(error, call.idempotent, call.signal), sleep: this.#sleep },
+      { policy: this.#retry, shouldRetry: (error) => isRetryable(error, call.idempotent, call.signal), sleep: this.#sleep, clock: this.#clock },
     );
   }
 

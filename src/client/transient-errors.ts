@@ -5,7 +5,7 @@
  * second activity or upload.
  */
 import { NetworkError } from '../core/errors/network-error.ts';
-import { StravaServerError } from '../core/errors/server-error.ts';
+import { isTransientError } from '../core/transient-error.ts';
 
 /** Connection-phase failures: the request was never sent. */
 const NEVER_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
@@ -28,8 +28,6 @@ export function neverReachedServer(error: NetworkError): boolean {
 
 /** Whether `error` justifies another attempt of a call (`idempotent`: not a POST). */
 export function isRetryable(error: unknown, idempotent: boolean, signal: AbortSignal | undefined): boolean {
-  if (signal?.aborted) return false;
-  if (error instanceof NetworkError) return idempotent || neverReachedServer(error);
-  if (error instanceof StravaServerError) return idempotent;
-  return false;
+  if (signal?.aborted || !isTransientError(error)) return false;
+  return idempotent || (error instanceof NetworkError && neverReachedServer(error));
 }

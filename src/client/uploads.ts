@@ -7,6 +7,7 @@ import type { Sleep } from '../core/retry.ts';
 import { UploadError } from './errors/upload-error.ts';
 import { UploadFormatError } from './errors/upload-format-error.ts';
 import { UploadTimeoutError } from './errors/upload-timeout-error.ts';
+import { UploadTooLargeError } from './errors/upload-too-large-error.ts';
 import type { Upload } from './models.ts';
 import type { FormValue } from './request-options.ts';
 import { dataTypeFromFilename, type UploadDataType } from './upload-data-type.ts';
@@ -43,14 +44,22 @@ export const DEFAULT_POLL_INTERVAL_MS = 2000;
 /** Default time to wait for processing. */
 export const DEFAULT_UPLOAD_TIMEOUT_MS = 5 * 60_000;
 
+/** The largest activity file Strava accepts (25 MB); larger ones are refused before sending. */
+export const MAX_UPLOAD_BYTES = 25 * 1024 * 1024;
+
 /** Strava's status for an upload whose activity was deleted before it was ready: it will never be. */
 const DELETED = /has been deleted/i;
 
-/** The form fields of `POST /uploads`. Throws `UploadFormatError` when the format is unknown. */
+/**
+ * The form fields of `POST /uploads`. Throws `UploadFormatError` when the format is unknown and
+ * `UploadTooLargeError` above {@link MAX_UPLOAD_BYTES}.
+ */
 export function uploadForm(input: UploadInput): Record<string, FormValue> {
   const filename = input.filename ?? (input.file instanceof File ? input.file.name : undefined);
   const dataType = input.dataType ?? (filename ? dataTypeFromFilename(filename) : undefined);
   if (!dataType) throw new UploadFormatError(filename ?? '(unnamed file)');
+  const size = input.file instanceof Blob ? input.file.size : input.file.byteLength;
+  if (size > MAX_UPLOAD_BYTES) throw new UploadTooLargeError(filename ?? `activity.${dataType}`, size, MAX_UPLOAD_BYTES);
   const bytes = input.file instanceof Blob ? input.file : new Blob([input.file instanceof Uint8Array ? new Uint8Array(input.file) : input.file]);
   return {
     file: new File([bytes], filename ?? `activity.${dataType}`),

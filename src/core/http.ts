@@ -1,9 +1,15 @@
 import type { Clock } from './clock.ts';
 import { errorFromResponse, type ErrorContext } from './error-response.ts';
 import { NetworkError } from './errors/network-error.ts';
+import { RequestTimeoutError } from './errors/request-timeout-error.ts';
+import { ResponseTooLargeError } from './errors/response-too-large-error.ts';
+import { resolveLimits, type RequestLimits } from './request-limits.ts';
 
 /** The fetch function strava-auth calls; pass your own (a proxy, a test double, a worker's fetch). */
 export type FetchLike = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
+
+/** The runtime's fetch, looked up at call time (so a test or polyfill installed later is used). */
+export const defaultFetch: FetchLike = (input, init) => globalThis.fetch(input, init);
 
 /** A response whose body was read, so errors can be built from it without a second read. */
 export interface ReadResponse {
@@ -12,26 +18,101 @@ export interface ReadResponse {
   text: string;
 }
 
+/** How {@link fetchBounded} names and bounds the request. */
+export interface BoundedRequestContext {
+  /** The call, e.g. `POST /oauth/token`, for messages (a template: never a query or a token). */
+  endpoint: string;
+  /** Defaults: {@link DEFAULT_REQUEST_TIMEOUT_MS}, {@link DEFAULT_MAX_RESPONSE_BYTES}. */
+  limits?: Partial<RequestLimits> | undefined;
+}
+
 /**
- * Sends a request and reads the body. Network failures become {@link NetworkError} naming the
- * endpoint (never the query or body); non-2xx answers become the typed error of their shape.
+ * The one place every request strava-auth sends goes through: fetch plus reading the body, within
+ * a deadline and a size cap. Connecting, the headers and the whole body must arrive within
+ * `limits.timeoutMs` ({@link RequestTimeoutError}); the body is read chunk by chunk and reading
+ * stops past `limits.maxResponseBytes` ({@link ResponseTooLargeError}), so an endless body costs at
+ * most the cap. Other failures become {@link NetworkError}. Errors name the origin and the
+ * endpoint, never the query, body or userinfo. The status is not judged here (see {@link send}).
+ *
+ * The deadline does not rely on `fetch` honouring the abort signal: every wait is also raced
+ * against it, so a replaced fetch that ignores signals is bounded too.
+ */
+export async function fetchBounded(fetchFn: FetchLike, url: URL, init: RequestInit, context: BoundedRequestContext): Promise<ReadResponse> {
+  const limits = resolveLimits(context.limits);
+  const origin = url.origin;
+  const controller = new AbortController();
+  const signal = init.signal ? AbortSignal.any([init.signal, controller.signal]) : controller.signal;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      const error = new RequestTimeoutError({ origin, endpoint: context.endpoint, timeoutMs: limits.timeoutMs });
+      controller.abort(error);
+      reject(error);
+    }, limits.timeoutMs);
+  });
+  expired.catch(() => {}); // raced below; unobserved when the request finishes first
+  try {
+    const response = await Promise.race([fetchFn(url, { ...init, signal }), expired]);
+    const tooLarge = () => {
+      const error = new ResponseTooLargeError({ origin, endpoint: context.endpoint, maxResponseBytes: limits.maxResponseBytes });
+      controller.abort(error); // drops the connection: the rest of the body is never downloaded
+      return error;
+    };
+    const text = await readCapped(response, limits.maxResponseBytes, expired, tooLarge);
+    return { status: response.status, headers: response.headers, text };
+  } catch (error) {
+    if (error instanceof RequestTimeoutError || error instanceof ResponseTooLargeError) throw error;
+    throw new NetworkError(`${origin}${url.pathname}`, error);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** The body as text, read in chunks and given up past `limit` bytes (declared or actual). */
+async function readCapped(response: Response, limit: number, expired: Promise<never>, tooLarge: () => Error): Promise<string> {
+  const declared = Number(response.headers.get('content-length') ?? NaN);
+  if (declared > limit) {
+    void response.body?.cancel().catch(() => {});
+    throw tooLarge();
+  }
+  if (!response.body) return '';
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    for (;;) {
+      const { done, value } = await Promise.race([reader.read(), expired]);
+      if (done) break;
+      size += value.byteLength;
+      if (size > limit) throw tooLarge();
+      chunks.push(value);
+    }
+  } catch (error) {
+    void reader.cancel().catch(() => {});
+    throw error;
+  }
+  const bytes = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return new TextDecoder().decode(bytes);
+}
+
+/**
+ * Sends a request within its limits (see {@link fetchBounded}) and reads the body. Non-2xx
+ * answers become the typed error of their shape.
  */
 export async function send(
   fetchFn: FetchLike,
   url: URL,
   init: RequestInit,
-  context: ErrorContext & { clock: Clock },
+  context: ErrorContext & { clock: Clock; limits?: Partial<RequestLimits> | undefined },
 ): Promise<ReadResponse> {
-  let response: Response;
-  let text: string;
-  try {
-    response = await fetchFn(url, init);
-    text = await response.text();
-  } catch (error) {
-    throw new NetworkError(`${url.origin}${url.pathname}`, error);
-  }
+  const response = await fetchBounded(fetchFn, url, init, context);
   if (response.status < 200 || response.status > 299) {
-    throw errorFromResponse(response.status, response.headers, text, context);
+    throw errorFromResponse(response.status, response.headers, response.text, context);
   }
-  return { status: response.status, headers: response.headers, text };
+  return response;
 }

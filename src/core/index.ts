@@ -17,6 +17,8 @@ export * from './token-endpoint.ts';
 export * from './strava-oauth.ts';
 export * from './rate-limit.ts';
 export * from './retry.ts';
+export * from './request-limits.ts';
+export * from './transient-error.ts';
 export * from './http.ts';
 export * from './error-response.ts';
 export * from './errors/index.ts';

@@ -1,10 +1,10 @@
 import { systemClock, type Clock } from './clock.ts';
 import { STRAVA_OAUTH_BASE_URL, joinUrl } from './endpoints.ts';
-import { StravaServerError } from './errors/server-error.ts';
-import { NetworkError } from './errors/network-error.ts';
-import { send, type FetchLike } from './http.ts';
+import { defaultFetch, send, type FetchLike } from './http.ts';
+import { limitsOf, limitsWithin } from './request-limits.ts';
 import { DEFAULT_RETRY, withRetry, type RetryPolicy, type Sleep } from './retry.ts';
 import type { Scope } from './scopes.ts';
+import { isTransientError } from './transient-error.ts';
 import { parseTokenResponse } from './token-response.ts';
 import type { AthleteSummary, TokenSet } from './token-set.ts';
 
@@ -21,25 +21,30 @@ export interface OAuthConfig {
   /** Retries for revocation on network errors and 5xx (protocol: "503 may be retried"). */
   retry?: RetryPolicy;
   sleep?: Sleep;
+  /** Bound of one request, connect to last byte (default 30 s): `RequestTimeoutError` after it. */
+  requestTimeoutMs?: number;
+  /** Cap of a response body (default 8 MiB): `ResponseTooLargeError` past it. */
+  maxResponseBytes?: number;
 }
 
 function resolve(config: OAuthConfig) {
   return {
     base: config.baseUrl ?? STRAVA_OAUTH_BASE_URL,
-    fetch: config.fetch ?? ((input, init) => globalThis.fetch(input, init)),
+    fetch: config.fetch ?? defaultFetch,
     clock: config.clock ?? systemClock,
-  } satisfies { base: string; fetch: FetchLike; clock: Clock };
+    limits: limitsOf(config),
+  } satisfies { base: string; fetch: FetchLike; clock: Clock; limits: object };
 }
 
 async function postTokenEndpoint(config: OAuthConfig, params: Record<string, string>) {
-  const { base, fetch, clock } = resolve(config);
+  const { base, fetch, clock, limits } = resolve(config);
   // Strava wants the client credentials in the body; HTTP Basic is not honoured on /oauth/token.
   const body = new URLSearchParams({ client_id: String(config.clientId), client_secret: config.clientSecret, ...params });
   return send(
     fetch,
     new URL(joinUrl(base, '/oauth/token')),
     { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' }, body },
-    { endpoint: 'POST /oauth/token', clock, ...(config.loginCommand ? { loginCommand: config.loginCommand } : {}) },
+    { endpoint: 'POST /oauth/token', clock, limits, ...(config.loginCommand ? { loginCommand: config.loginCommand } : {}) },
   );
 }
 
@@ -74,26 +79,22 @@ export async function refreshTokens(
   });
 }
 
-function retryable(error: unknown): boolean {
-  return error instanceof NetworkError || error instanceof StravaServerError;
-}
-
 /**
  * Revokes a token at Strava (`POST /oauth/revoke`, HTTP Basic). Revoking either token revokes the
  * other. Strava answers 200 even for unknown or expired tokens, so this succeeds for them too.
- * Network errors and 5xx are retried.
+ * Network errors, timeouts and 5xx are retried, all within the retry policy's budget (60 s).
  */
 export async function revokeToken(
   config: OAuthConfig,
   token: string,
   hint?: 'access_token' | 'refresh_token',
 ): Promise<void> {
-  const { base, fetch, clock } = resolve(config);
+  const { base, fetch, clock, limits } = resolve(config);
   const body = new URLSearchParams({ token });
   if (hint) body.set('token_type_hint', hint);
   const basic = btoa(`${config.clientId}:${config.clientSecret}`);
   await withRetry(
-    () =>
+    (_attempt, remainingMs) =>
       send(
         fetch,
         new URL(joinUrl(base, '/oauth/revoke')),
@@ -102,9 +103,9 @@ export async function revokeToken(
           headers: { authorization: `Basic ${basic}`, 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
           body,
         },
-        { endpoint: 'POST /oauth/revoke', clock },
+        { endpoint: 'POST /oauth/revoke', clock, limits: limitsWithin(limits, remainingMs) },
       ),
-    { policy: config.retry ?? DEFAULT_RETRY, shouldRetry: retryable, ...(config.sleep ? { sleep: config.sleep } : {}) },
+    { policy: config.retry ?? DEFAULT_RETRY, shouldRetry: isTransientError, sleep: config.sleep, clock },
   );
 }
 
@@ -112,12 +113,15 @@ export async function revokeToken(
  * The legacy way to end access (`POST /oauth/deauthorize`, retired 2027-06-01): invalidates every
  * token the app holds for the athlete. The token travels in the Authorization header, never the URL.
  */
-export async function deauthorize(config: Pick<OAuthConfig, 'baseUrl' | 'fetch' | 'clock'>, accessToken: string): Promise<void> {
-  const { base, fetch, clock } = resolve(config as OAuthConfig);
+export async function deauthorize(
+  config: Pick<OAuthConfig, 'baseUrl' | 'fetch' | 'clock' | 'requestTimeoutMs' | 'maxResponseBytes'>,
+  accessToken: string,
+): Promise<void> {
+  const { base, fetch, clock, limits } = resolve(config as OAuthConfig);
   await send(
     fetch,
     new URL(joinUrl(base, '/oauth/deauthorize')),
     { method: 'POST', headers: { authorization: `Bearer ${accessToken}`, accept: 'application/json' } },
-    { endpoint: 'POST /oauth/deauthorize', clock },
+    { endpoint: 'POST /oauth/deauthorize', clock, limits },
   );
 }

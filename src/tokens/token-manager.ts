@@ -1,11 +1,10 @@
 import { systemClock, type Clock } from '../core/clock.ts';
 import { InvalidRefreshTokenError } from '../core/errors/invalid-refresh-token-error.ts';
-import { NetworkError } from '../core/errors/network-error.ts';
-import { StravaServerError } from '../core/errors/server-error.ts';
-import type { FetchLike } from '../core/http.ts';
+import { DEFAULT_REQUEST_TIMEOUT_MS, limitsWithin } from '../core/request-limits.ts';
 import { DEFAULT_RETRY, withRetry, type RetryPolicy, type Sleep } from '../core/retry.ts';
 import { parseScopes } from '../core/scopes.ts';
 import { refreshTokens, type OAuthConfig } from '../core/token-endpoint.ts';
+import { isTransientError } from '../core/transient-error.ts';
 import { TokenSet, type AthleteSummary, type TokenSetData } from '../core/token-set.ts';
 import { NotLoggedInError } from './errors/not-logged-in-error.ts';
 import { DEFAULT_MARGIN_SECONDS } from './margin.ts';
@@ -16,9 +15,6 @@ import { assertTokenKey } from './stored-tokens.ts';
 import type { InvalidMark, LockedTokens, StoredTokens, TokenStore } from './token-store.ts';
 
 export { DEFAULT_MARGIN_SECONDS };
-
-/** Default bound of one request to the token endpoint, so a hung connection cannot hold the lock forever. */
-export const DEFAULT_REQUEST_TIMEOUT_MS = 15_000;
 
 /**
  * Strava hands back the same access token while it has more than an hour left (protocol section
@@ -54,11 +50,15 @@ export interface TokenManagerOptions {
   /** Seconds of validity every returned access token has at least (default 300, below 3600). */
   marginSeconds?: number;
   onRefresh?: RefreshHook;
-  /** Retries of network errors and 5xx during a refresh (default `oauth.retry`, else three). */
+  /** Retries of network errors and 5xx during a refresh (default `oauth.retry`, else three within 60 s). */
   retry?: RetryPolicy;
   /** Waits between retries (default `oauth.sleep`, else a real timer). */
   sleep?: Sleep;
-  /** Bound of one token request (default 15 s); a timed-out request counts as a network error. */
+  /**
+   * Bound of one token request (default `oauth.requestTimeoutMs`, else 30 s), so a hung connection
+   * cannot hold the lock for long; a timed-out request is a `RequestTimeoutError`, retried within
+   * the retry budget.
+   */
   requestTimeoutMs?: number;
   /** How long to wait for another process's refresh (default: the store's lock timeout). */
   lockTimeoutMs?: number;
@@ -119,18 +119,6 @@ type LockedOutcome =
   | { kind: 'current'; tokens: TokenSet }
   | { kind: 'refreshed'; tokens: TokenSet; hookError?: unknown }
   | { kind: 'unsaved'; error: unknown };
-
-function retryable(error: unknown): boolean {
-  return error instanceof NetworkError || error instanceof StravaServerError;
-}
-
-/** Wraps fetch so that every request gives up after `ms` (a NetworkError, hence retried). */
-function withTimeout(fetchFn: FetchLike, ms: number): FetchLike {
-  return (input, init) => {
-    const timeout = AbortSignal.timeout(ms);
-    return fetchFn(input, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout });
-  };
-}
 
 /** Turns any {@link ImportableTokens} into validated plain data. */
 export function importableToData(tokens: ImportableTokens): TokenSetData {
@@ -193,11 +181,10 @@ export class TokenManager {
     this.key = options.key;
     this.marginSeconds = margin;
     this.#clock = options.clock ?? options.oauth.clock ?? systemClock;
-    const baseFetch: FetchLike = options.oauth.fetch ?? ((input, init) => globalThis.fetch(input, init));
     this.#oauth = {
       ...options.oauth,
       clock: this.#clock,
-      fetch: withTimeout(baseFetch, options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS),
+      requestTimeoutMs: options.requestTimeoutMs ?? options.oauth.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
     };
     this.#onRefresh = options.onRefresh;
     this.#retry = options.retry ?? options.oauth.retry ?? DEFAULT_RETRY;
@@ -389,15 +376,16 @@ export class TokenManager {
     let transient: unknown;
     try {
       return await withRetry(
-        async () => {
+        async (_attempt, remainingMs) => {
           try {
-            return await refreshTokens(this.#oauth, current);
+            const { timeoutMs } = limitsWithin({ timeoutMs: this.#oauth.requestTimeoutMs }, remainingMs);
+            return await refreshTokens({ ...this.#oauth, requestTimeoutMs: timeoutMs }, current);
           } catch (error) {
-            if (retryable(error)) transient = error;
+            if (isTransientError(error)) transient = error;
             throw error;
           }
         },
-        { policy: this.#retry, shouldRetry: retryable, ...(this.#sleep ? { sleep: this.#sleep } : {}) },
+        { policy: this.#retry, shouldRetry: isTransientError, sleep: this.#sleep, clock: this.#clock },
       );
     } catch (error) {
       if (error instanceof InvalidRefreshTokenError && transient !== undefined) {

@@ -3,6 +3,7 @@ import {
   StateMismatchError,
   StravaAuthError,
   exchangeCode,
+  limitsWithin,
   normalizeScopes,
   parseScopes,
   type CallbackResult,
@@ -129,8 +130,14 @@ export const command: Command = {
           }
         };
 
+        // --timeout counts from here (after any prompt for credentials), the pre-check included.
+        const deadline = Date.now() + timeoutSeconds * 1000;
         // Ctrl-C from here on ends the wait cleanly: the server closes and nothing is stored.
-        const onSigint = () => settle.reject(new InterruptedError());
+        const interrupt = new AbortController();
+        const onSigint = () => {
+          interrupt.abort(); // ends the authorize-URL check too, if it is still waiting
+          settle.reject(new InterruptedError());
+        };
         process.once('SIGINT', onSigint);
         const server = await startLoopbackServer(port, (url) => handle(url)).catch((error: unknown) => {
           process.off('SIGINT', onSigint);
@@ -147,7 +154,10 @@ export const command: Command = {
         try {
           // Strava shows a bad client id or redirect URI as JSON in the browser and never calls
           // back; look first, so the terminal can say so instead of waiting forever.
-          await checkAuthorizeUrl(request.url, oauth);
+          const { timeoutMs } = limitsWithin({ timeoutMs: oauth.requestTimeoutMs }, deadline - Date.now());
+          await checkAuthorizeUrl(request.url, { ...oauth, requestTimeoutMs: timeoutMs }, interrupt.signal).catch((error: unknown) => {
+            throw interrupt.signal.aborted ? new InterruptedError() : error;
+          });
 
           const url = request.url.toString();
           const opened = values['no-browser'] ? false : await openBrowser(url, io.env);
@@ -177,7 +187,7 @@ export const command: Command = {
           }
           const spinner = startSpinner(io, 'Waiting for the authorization in the browser (Ctrl-C to cancel)…');
           cleanups.unshift(() => spinner.stop());
-          const timer = setTimeout(() => settle.reject(new LoginTimeoutError(timeoutSeconds)), timeoutSeconds * 1000);
+          const timer = setTimeout(() => settle.reject(new LoginTimeoutError(timeoutSeconds)), Math.max(0, deadline - Date.now()));
           cleanups.push(() => clearTimeout(timer));
 
           const outcome = await done;

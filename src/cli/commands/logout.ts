@@ -1,4 +1,4 @@
-import { deauthorize, revokeToken, TokenSet } from '../../core/index.ts';
+import { deauthorize, NetworkError, revokeToken, TokenSet } from '../../core/index.ts';
 import { parseCommandArgs } from '../args.ts';
 import { EXIT, EXIT_CODES_HELP } from '../exit-codes.ts';
 import type { Command } from '../main.ts';
@@ -52,6 +52,9 @@ export const command: Command = {
           how = 'revoked at Strava';
         } catch (revokeError) {
           try {
+            // Unreachable is unreachable for the legacy endpoint too: trying it (and a refresh
+            // first) would only spend another minute on a dead network.
+            if (revokeError instanceof NetworkError) throw revokeError;
             // The legacy endpoint needs a live access token.
             const access = record.invalid ? tokens.accessToken : await (await session.tokenManager()).getAccessToken();
             await deauthorize(oauth, access);

@@ -58,7 +58,7 @@ export const command: Command = {
         baseUrl: oauthBaseUrl,
       });
       // Strava shows a redirect URI outside the callback domain only in the browser; say it here.
-      await checkAuthorizeUrl(url, {});
+      await checkAuthorizeUrl(url, session.requestLimits());
       await savePending(session.configDir, session.profile, { state, scopes, redirectUri, createdAt: Date.now() });
       if (values.json) io.stdout.write(`${JSON.stringify({ url: url.toString(), state })}\n`);
       else io.stdout.write(`${url}\n`);

@@ -17,3 +17,5 @@ export * from './state-mismatch-error.ts';
 export * from './callback-error.ts';
 export * from './malformed-response-error.ts';
 export * from './network-error.ts';
+export * from './request-timeout-error.ts';
+export * from './response-too-large-error.ts';

@@ -1,13 +1,22 @@
-import { StravaAuthError } from './strava-auth-error.ts';
+import { StravaAuthError, type StravaAuthErrorOptions } from './strava-auth-error.ts';
+
+/** What to check when a host cannot be reached or answers too slowly; shared by the network errors. */
+export const NETWORK_REMEDY = 'Check the network connection, STRAVA_BASE_URL if set, and any proxy (HTTPS_PROXY), then try again.';
 
 /** The request never got an answer: DNS, connection refused or reset, timeout. */
 export class NetworkError extends StravaAuthError {
-  constructor(target: string, cause: unknown) {
-    const detail = cause instanceof Error ? (cause.cause instanceof Error ? cause.cause.message : cause.message) : String(cause);
-    super(`Could not reach ${target}: ${detail}.`, {
-      code: 'network_error',
-      remedy: 'Check the network connection (and STRAVA_BASE_URL if set), then try again.',
-      cause,
+  /**
+   * @param target where the request went (origin and path; never the query, body or userinfo)
+   * @param details for subclasses: their own sentence, code and remedy
+   */
+  constructor(target: string, cause: unknown, details?: { summary: string } & Omit<StravaAuthErrorOptions, 'cause'>) {
+    const raw = cause instanceof Error ? (cause.cause instanceof Error ? cause.cause.message : cause.message) : String(cause);
+    // fetch quotes a URL with userinfo ("user:password@") in its message; the password stays out.
+    const detail = raw.replace(/\/\/[^\s/?#@]*@/g, '//');
+    super(details?.summary ?? `Could not reach ${target}: ${detail}.`, {
+      code: details?.code ?? 'network_error',
+      remedy: details?.remedy ?? NETWORK_REMEDY,
+      ...(cause !== undefined && { cause }),
     });
   }
 }
