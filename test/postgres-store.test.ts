@@ -167,14 +167,17 @@ describe('PostgresStore', postgresSuite, () => {
         await released;
       });
       await held;
-      const error = await other.withLock('default', async () => 'entered', { timeoutMs: 200 }).catch((e: unknown) => e);
-      assert.ok(error instanceof LockTimeoutError, String(error));
-      assert.equal(error.code, 'lock_timeout');
-      assert.equal(error.key, 'default');
-      assert.match(error.message, /advisory lock in postgres:\/\/127\.0\.0\.1:5432\/test, table sa_test_\w+\.strava_auth_tokens/);
-      assert.equal(await other.withLock('other', async () => 'other key'), 'other key', 'another key does not wait');
-      release();
-      await holderDone;
+      try {
+        const error = await other.withLock('default', async () => 'entered', { timeoutMs: 200 }).catch((e: unknown) => e);
+        assert.ok(error instanceof LockTimeoutError, String(error));
+        assert.equal(error.code, 'lock_timeout');
+        assert.equal(error.key, 'default');
+        assert.match(error.message, /advisory lock in postgres:\/\/127\.0\.0\.1:5432\/test, table sa_test_\w+\.strava_auth_tokens/);
+        assert.equal(await other.withLock('other', async () => 'other key'), 'other key', 'another key does not wait');
+      } finally {
+        release();
+        await holderDone;
+      }
       assert.equal(await other.withLock('default', async (locked) => (await locked.get())?.tokens.accessToken), 'access-holder');
     });
 
