@@ -344,5 +344,17 @@ describe('PostgresStore', postgresSuite, () => {
       assert.equal((await pool.query(`SELECT count(*)::int AS n FROM "${schema}".strava_auth_tokens`)).rows[0].n, 1);
       assert.equal(store.location, `postgres://127.0.0.1:5432/test (table ${schema}.strava_auth_tokens)`);
     });
+
+    test('close ends the pool the store made: its connections are gone', async (t) => {
+      const schema = await testSchema(t);
+      const application = `closing_${schema}`;
+      const store = storeOn(t, schema, { url: urlWith({ application_name: application }) });
+      await Promise.all([store.set('a', record('a')), store.set('b', record('b'))]);
+      const connections = async () => (await admin().query('SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = $1', [application])).rows[0].n as number;
+      assert.ok((await connections()) > 0);
+      await store.close();
+      // The server ends a backend just after its client said goodbye: polled, with a bound.
+      await waitForRow('SELECT 1 WHERE NOT EXISTS (SELECT 1 FROM pg_stat_activity WHERE application_name = $1)', [application]);
+    });
   });
 });

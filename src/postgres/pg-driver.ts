@@ -4,6 +4,8 @@ import { PostgresDriverMissingError } from './errors/postgres-driver-missing-err
 export interface PgResult {
   rows: Array<Record<string, unknown>>;
   rowCount: number | null;
+  /** The command tag: `COMMIT` answers `ROLLBACK` when the transaction had failed. */
+  command: string;
 }
 
 /** Anything that runs one parameterised statement: a pool or a client. */

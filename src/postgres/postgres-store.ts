@@ -45,6 +45,15 @@ function sqlState(error: unknown): string | undefined {
   return typeof code === 'string' ? code : undefined;
 }
 
+/** One `withLock` transaction, as the work inside it sees it. */
+interface LockSession {
+  readonly client: PgPoolClient;
+  /** False once the transaction has ended: the locked view refuses to run. */
+  open: boolean;
+  /** Whether a write went through, which a rollback at COMMIT would lose. */
+  wrote: boolean;
+}
+
 /** A row someone inserted by hand under a key no store accepts is not listed. */
 function isTokenKey(key: string): boolean {
   try {
@@ -119,7 +128,7 @@ export class PostgresStore implements TokenStore {
 
   async delete(key: string): Promise<void> {
     assertTokenKey(key);
-    return this.#locked(key, {}, async (client) => {
+    return this.#locked(key, {}, async ({ client }) => {
       await this.#run(() => client.query(`DELETE FROM ${this.#tables.tokens} WHERE key = $1`, [key]));
     });
   }
@@ -133,9 +142,10 @@ export class PostgresStore implements TokenStore {
 
   async withLock<T>(key: string, fn: (locked: LockedTokens) => Promise<T>, options: LockOptions = {}): Promise<T> {
     assertTokenKey(key);
-    return this.#locked(key, options, (client, isOpen) => {
+    return this.#locked(key, options, (session) => {
+      const { client } = session;
       const open = () => {
-        if (!isOpen()) throw new TypeError(`The locked view of "${key}" was used after withLock ended.`);
+        if (!session.open) throw new TypeError(`The locked view of "${key}" was used after withLock ended.`);
       };
       const locked: LockedTokens = {
         key,
@@ -153,6 +163,7 @@ export class PostgresStore implements TokenStore {
           try {
             await client.query(upsertStatement(this.#tables), values);
             await client.query(`RELEASE SAVEPOINT ${SAVEPOINT}`);
+            session.wrote = true;
           } catch (error) {
             // Undo just this write, so the transaction stays usable and the caller may retry.
             await client.query(`ROLLBACK TO SAVEPOINT ${SAVEPOINT}`).catch(() => {});
@@ -177,7 +188,7 @@ export class PostgresStore implements TokenStore {
    * Runs `work` in a transaction holding `key`'s advisory lock and commits whatever it wrote, even
    * when it throws (its error is rethrown after the commit).
    */
-  async #locked<T>(key: string, options: LockOptions, work: (client: PgPoolClient, isOpen: () => boolean) => Promise<T>): Promise<T> {
+  async #locked<T>(key: string, options: LockOptions, work: (session: LockSession) => Promise<T>): Promise<T> {
     const timeoutMs = options.timeoutMs ?? this.#lockTimeoutMs;
     const start = performance.now();
     const timeout = (resource: string) => new LockTimeoutError({ key, resource, waitedMs: timeoutMs });
@@ -192,7 +203,7 @@ export class PostgresStore implements TokenStore {
         };
         // A connection that dies between statements is reported here; without a listener it would crash the process.
         client.on('error', onError);
-        let open = true;
+        const session: LockSession = { client, open: true, wrote: false };
         try {
           await this.#run(() => client.query('BEGIN'));
           const waitMs = Math.max(1, Math.ceil(timeoutMs - (performance.now() - start)));
@@ -205,27 +216,42 @@ export class PostgresStore implements TokenStore {
           }
           let outcome: { ok: true; value: T } | { ok: false; error: unknown };
           try {
-            outcome = { ok: true, value: await work(client, () => open) };
+            outcome = { ok: true, value: await work(session) };
           } catch (error) {
             outcome = { ok: false, error };
           }
-          open = false;
-          await this.#run(() => client.query('COMMIT'));
+          session.open = false;
+          const commit = await this.#run(() => client.query('COMMIT'));
+          // A callback that failed and wrote nothing needs no word about the rollback: its error says it.
+          if (commit.command === 'ROLLBACK' && (outcome.ok || session.wrote)) throw this.#abortedTransaction(outcome.ok ? undefined : outcome.error);
           if (!outcome.ok) throw outcome.error;
           return outcome.value;
         } catch (error) {
           // After a connection-level failure the connection is not returned to the pool.
           if (error instanceof StoreUnavailableError) broken ??= error;
-          if (open) await client.query('ROLLBACK').catch((rollbackError: Error) => void (broken ??= rollbackError));
+          if (session.open) await client.query('ROLLBACK').catch((rollbackError: Error) => void (broken ??= rollbackError));
           throw error;
         } finally {
-          open = false;
+          session.open = false;
           client.off('error', onError);
           client.release(broken ?? false);
         }
       },
       { timeoutMs, onTimeout: () => timeout(`${this.#target.label}, table ${this.#tables.name}, queued in this process`) },
     );
+  }
+
+  /**
+   * A statement of the callback failed outside a savepoint (a read), so PostgreSQL rolled the
+   * transaction back at COMMIT: said out loud, since writes made before it were lost with it.
+   */
+  #abortedTransaction(cause: unknown): StoreUnavailableError {
+    return new StoreUnavailableError({
+      store: this.location,
+      problem: 'a statement failed inside the locked transaction, so PostgreSQL rolled it back and nothing written in it was kept',
+      remedy: 'See the error the failed statement raised (the cause, when the callback rethrew it), fix it, and try again.',
+      cause,
+    });
   }
 
   /** The pool, with the tables migrated; a failed attempt is retried by the next call. */
@@ -255,7 +281,7 @@ export class PostgresStore implements TokenStore {
       this.#pool = undefined;
       throw error;
     });
-    const pool = new pg.Pool({ connectionString, max: maxConnections ?? 10, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
+    const pool = new pg.Pool({ connectionString, max: maxConnections ?? 10, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, keepAlive: true });
     // An idle connection the server closed (a restart) is dropped by the pool; without a
     // listener the event would crash the process. The next query reports the outage instead.
     pool.on('error', () => {});
