@@ -9,7 +9,7 @@ import { describe, test, after, type TestContext } from 'node:test';
 import { inspect } from 'node:util';
 import pg from 'pg';
 import { PostgresStore, type PostgresStoreOptions } from '../src/postgres/postgres-store.ts';
-import { POSTGRES_SCHEMA_VERSION } from '../src/postgres/postgres-schema.ts';
+import { migrationLockName, POSTGRES_SCHEMA_VERSION, postgresTables } from '../src/postgres/postgres-schema.ts';
 import { CorruptRecordError } from '../src/tokens/errors/corrupt-record-error.ts';
 import { LockTimeoutError } from '../src/tokens/errors/lock-timeout-error.ts';
 import { StoreSchemaError } from '../src/tokens/errors/store-schema-error.ts';
@@ -155,7 +155,7 @@ describe('PostgresStore', postgresSuite, () => {
   describe('locks', () => {
     test('exclusive across connections: a second store waits, gives up with LockTimeoutError after its bound, and gets the lock once released', async (t) => {
       const schema = await testSchema(t);
-      const holder = storeOn(t, schema);
+      const holder = storeOn(t, schema, { url: urlWith({ application_name: 'billing-worker' }) });
       const other = storeOn(t, schema);
       let release!: () => void;
       const released = new Promise<void>((resolve) => (release = resolve));
@@ -172,7 +172,10 @@ describe('PostgresStore', postgresSuite, () => {
         assert.ok(error instanceof LockTimeoutError, String(error));
         assert.equal(error.code, 'lock_timeout');
         assert.equal(error.key, 'default');
-        assert.match(error.message, /advisory lock in postgres:\/\/127\.0\.0\.1:5432\/test, table sa_test_\w+\.strava_auth_tokens/);
+        assert.match(
+          error.message,
+          /\(advisory lock in postgres:\/\/127\.0\.0\.1:5432\/test, table sa_test_\w+\.strava_auth_tokens; held by PostgreSQL backend \d+ \(client "billing-worker" at 127\.0\.0\.1\) in a transaction open for [\d.]+ s\)/,
+        );
         assert.equal(await other.withLock('other', async () => 'other key'), 'other key', 'another key does not wait');
       } finally {
         release();
@@ -203,6 +206,15 @@ describe('PostgresStore', postgresSuite, () => {
       worker.child.kill('SIGKILL');
       await worker.exited;
       assert.equal(await waiter, 'access-before');
+    });
+
+    test('callers of one process queue in memory, bounded too: the same key inside withLock times out', async (t) => {
+      const store = storeOn(t, await testSchema(t));
+      const error = await store
+        .withLock('default', () => store.withLock('default', async () => 'inner', { timeoutMs: 100 }))
+        .catch((e: unknown) => e);
+      assert.ok(error instanceof LockTimeoutError, String(error));
+      assert.match(error.resource, /queued in this process$/);
     });
 
     test('concurrent first-time writes to a key with no row: exactly one caller finds it empty', async (t) => {
@@ -273,6 +285,23 @@ describe('PostgresStore', postgresSuite, () => {
         versions.rows.map((row) => row.version),
         [POSTGRES_SCHEMA_VERSION],
       );
+    });
+
+    test('a migration another process holds for longer than the lock timeout: StoreUnavailableError, and a later call migrates', async (t) => {
+      const schema = await testSchema(t, { create: false });
+      const store = storeOn(t, schema, { lockTimeoutMs: 200 });
+      const other = await admin().connect();
+      try {
+        await other.query('BEGIN');
+        await other.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [migrationLockName(postgresTables(schema, 'strava_auth_tokens'))]);
+        const error = await store.keys().catch((e: unknown) => e);
+        assert.ok(error instanceof StoreUnavailableError, String(error));
+        assert.match(error.message, /another process has been migrating its schema for over 0\.2 s/);
+      } finally {
+        await other.query('ROLLBACK');
+        other.release();
+      }
+      assert.deepEqual(await store.keys(), []);
     });
 
     test('a schema from a newer strava-auth is a StoreSchemaError saying to upgrade, and is left alone', async (t) => {
