@@ -9,7 +9,8 @@ import { describe, test, after, type TestContext } from 'node:test';
 import { inspect } from 'node:util';
 import pg from 'pg';
 import { PostgresStore, type PostgresStoreOptions } from '../src/postgres/postgres-store.ts';
-import { migrationLockName, POSTGRES_SCHEMA_VERSION, postgresTables } from '../src/postgres/postgres-schema.ts';
+import { migrationLockName, takeAdvisoryLock } from '../src/postgres/postgres-lock.ts';
+import { POSTGRES_SCHEMA_VERSION, postgresTables } from '../src/postgres/postgres-schema.ts';
 import { CorruptRecordError } from '../src/tokens/errors/corrupt-record-error.ts';
 import { LockTimeoutError } from '../src/tokens/errors/lock-timeout-error.ts';
 import { StoreSchemaError } from '../src/tokens/errors/store-schema-error.ts';
@@ -293,7 +294,7 @@ describe('PostgresStore', postgresSuite, () => {
       const other = await admin().connect();
       try {
         await other.query('BEGIN');
-        await other.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [migrationLockName(postgresTables(schema, 'strava_auth_tokens'))]);
+        await takeAdvisoryLock(other, migrationLockName(postgresTables(schema, 'strava_auth_tokens')), 10_000);
         const error = await store.keys().catch((e: unknown) => e);
         assert.ok(error instanceof StoreUnavailableError, String(error));
         assert.match(error.message, /another process has been migrating its schema for over 0\.2 s/);

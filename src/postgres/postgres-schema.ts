@@ -1,5 +1,6 @@
 import { StoreSchemaError } from '../tokens/errors/store-schema-error.ts';
 import type { PgPool, PgPoolClient, PgQueryable } from './pg-driver.ts';
+import { migrationLockName, takeAdvisoryLock } from './postgres-lock.ts';
 
 /** The table names of one store, quoted and schema-qualified for SQL. */
 export interface PostgresTables {
@@ -78,16 +79,10 @@ function assertNotNewer(found: number, tables: PostgresTables, label: string): v
   });
 }
 
-/** The advisory lock that serialises migrations of one table, distinct from every key's lock. */
-export function migrationLockName(tables: PostgresTables): string {
-  return `strava-auth migrate ${tables.name}`;
-}
-
 async function migrateLocked(client: PgPoolClient, tables: PostgresTables, label: string, lockTimeoutMs: number): Promise<void> {
   await client.query('BEGIN');
   try {
-    await client.query("SELECT set_config('lock_timeout', $1, true)", [`${Math.max(1, Math.ceil(lockTimeoutMs))}ms`]);
-    await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [migrationLockName(tables)]);
+    await takeAdvisoryLock(client, migrationLockName(tables), lockTimeoutMs);
     // Checked first: CREATE SCHEMA IF NOT EXISTS needs the CREATE privilege even when it exists.
     const schema = await client.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [tables.schema]);
     if (schema.rowCount === 0) await client.query(`CREATE SCHEMA "${tables.schema}"`);

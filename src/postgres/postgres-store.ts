@@ -5,7 +5,8 @@ import { DEFAULT_LOCK_TIMEOUT_MS } from '../tokens/memory-store.ts';
 import { assertStoredTokens, assertTokenKey } from '../tokens/stored-tokens.ts';
 import type { TokenCipher } from '../tokens/token-cipher.ts';
 import type { LockedTokens, LockOptions, StoredTokens, TokenStore } from '../tokens/token-store.ts';
-import { loadPg, type PgPool, type PgPoolClient, type PgQueryable } from './pg-driver.ts';
+import { loadPg, type PgPool, type PgPoolClient } from './pg-driver.ts';
+import { keyLockName, lockHolder, takeAdvisoryLock } from './postgres-lock.ts';
 import { LOCK_NOT_AVAILABLE, toStoreError } from './postgres-errors.ts';
 import { rowToRecord, SELECT_COLUMNS, upsertStatement, upsertValues } from './postgres-record.ts';
 import { ensurePostgresSchema, POSTGRES_SCHEMA_VERSION, postgresTables, type PostgresTables } from './postgres-schema.ts';
@@ -43,29 +44,6 @@ const SAVEPOINT = 'strava_auth_set';
 function sqlState(error: unknown): string | undefined {
   const code = (error as { code?: unknown } | undefined)?.code;
   return typeof code === 'string' ? code : undefined;
-}
-
-/** The 64-bit advisory lock id of the name in `$1`. */
-const LOCK_ID = 'hashtextextended($1, 0)';
-
-/**
- * Who holds the advisory lock named `$1`, for the timeout's message: PostgreSQL's backend pid, the
- * holder's application name and address, and how long its transaction has been open. PostgreSQL
- * keeps a bigint lock id as two 32-bit halves (classid, objid).
- */
-async function lockHolder(client: PgQueryable, lockName: string): Promise<string> {
-  const result = await client.query(
-    `SELECT a.pid, a.application_name, host(a.client_addr) AS client, round(extract(epoch FROM now() - a.xact_start), 1)::text AS seconds
-      FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
-      WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1 AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
-        AND ((l.classid::bigint << 32) | l.objid::bigint) = ${LOCK_ID}`,
-    [lockName],
-  );
-  const row = result.rows[0];
-  if (!row) return '';
-  const application = row.application_name ? ` "${String(row.application_name)}"` : '';
-  const address = row.client ? ` at ${String(row.client)}` : '';
-  return `; held by PostgreSQL backend ${String(row.pid)} (client${application}${address}) in a transaction open for ${String(row.seconds)} s`;
 }
 
 /** One `withLock` transaction, as the work inside it sees it. */
@@ -215,7 +193,7 @@ export class PostgresStore implements TokenStore {
     const timeoutMs = options.timeoutMs ?? this.#lockTimeoutMs;
     const start = performance.now();
     const timeout = (resource: string) => new LockTimeoutError({ key, resource, waitedMs: timeoutMs });
-    const lockName = `strava-auth ${this.#tables.name} ${key}`;
+    const lockName = keyLockName(this.#tables, key);
     return this.#mutex.run(
       key,
       async () => {
@@ -230,10 +208,9 @@ export class PostgresStore implements TokenStore {
         const session: LockSession = { client, open: true, wrote: false };
         try {
           await this.#run(() => client.query('BEGIN'));
-          const waitMs = Math.max(1, Math.ceil(timeoutMs - (performance.now() - start)));
+          const waitMs = timeoutMs - (performance.now() - start);
           try {
-            await client.query("SELECT set_config('lock_timeout', $1, true)", [`${waitMs}ms`]);
-            await client.query(`SELECT pg_advisory_xact_lock(${LOCK_ID})`, [lockName]);
+            await takeAdvisoryLock(client, lockName, waitMs);
           } catch (error) {
             if (sqlState(error) !== LOCK_NOT_AVAILABLE) throw toStoreError(error, this.#target, POSTGRES_SCHEMA_VERSION);
             await client.query('ROLLBACK');
