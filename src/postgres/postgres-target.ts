@@ -31,7 +31,7 @@ function fromUrl(text: string): { label: string; secrets: string[] } | undefined
     return undefined;
   }
   if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') return undefined;
-  const secrets = url.password ? [url.password, decodeURIComponent(url.password)] : [];
+  const secrets = [url.password, decodeURIComponent(url.password), url.searchParams.get('password') ?? ''].filter(Boolean);
   const host = url.host || (url.searchParams.get('host') ?? 'localhost');
   return { label: `postgres://${host}${url.pathname === '/' ? '' : url.pathname}`, secrets };
 }
@@ -47,9 +47,6 @@ export function postgresTarget(parts: ConnectionParts): PostgresTarget {
       parsed.secrets.forEach((secret) => secrets.add(secret));
     } else {
       for (const match of parts.connectionString.matchAll(PASSWORD_SETTING)) secrets.add(match[2]!.replace(/^'|'$/g, ''));
-      const host = /host\s*=\s*(\S+)/i.exec(parts.connectionString)?.[1];
-      const database = /dbname\s*=\s*(\S+)/i.exec(parts.connectionString)?.[1];
-      if (host) label = `postgres://${host}${database ? `/${database}` : ''}`;
     }
   } else if (typeof parts.host === 'string') {
     label = `postgres://${parts.host}${parts.port ? `:${String(parts.port)}` : ''}${typeof parts.database === 'string' ? `/${parts.database}` : ''}`;
