@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { describe, test, type TestContext } from 'node:test';
+import { after, describe, test, type TestContext } from 'node:test';
 import { refreshTokens } from '../src/core/token-endpoint.ts';
 import { TokenSet } from '../src/core/token-set.ts';
 import { FileStore } from '../src/node/file-store.ts';
@@ -15,6 +15,7 @@ import { TokenManager } from '../src/tokens/token-manager.ts';
 import { HOUR, mintRecord, oauthFor, refreshCounts, tempDir, within } from './fixtures/token-env.ts';
 import { cliSandbox } from './helpers/cli.ts';
 import { startTestEmulator } from './helpers/emulator.ts';
+import { admin, closeAdmin, postgresSuite, testSchema, TEST_DATABASE_URL } from './helpers/postgres.ts';
 import { record } from './helpers/store-contract.ts';
 
 const KEY = randomBytes(32);
@@ -28,6 +29,7 @@ async function setup(t: TestContext) {
 }
 
 describe('strava-auth tokens migrate', () => {
+  after(closeAdmin);
   test('copies every profile into an encrypted target, a line each; a second run finds them already there', async (t) => {
     const { cli, source, target, sourceStore } = await setup(t);
     for (const key of ['default', 'work']) await sourceStore.set(key, record(key));
@@ -140,11 +142,33 @@ describe('strava-auth tokens migrate', () => {
     for (const key of ['default', 'work']) assert.deepEqual(await targetStore.get(key), record(key));
   });
 
-  test('postgres:// is recognised, and says it is not in this build (exit 1), never printing a password', async (t) => {
-    const { cli, source } = await setup(t);
-    const result = await cli.run(['tokens', 'migrate', '--from', source, '--to', 'postgres://app:hunter22@127.0.0.1/test', '--json']);
-    assert.equal(result.code, 1);
-    assert.equal(result.stdout, '');
-    assert.equal(result.stderr, 'error: The postgres token store is not available in this build of strava-auth. Use a directory of token files (file:DIR), or a strava-auth release that includes this store.\n');
+  test('file -> postgres:// (encrypted) -> file: every record arrives, and the rows hold no token; the password is never printed', { ...postgresSuite }, async (t) => {
+    const { cli, source, target, sourceStore } = await setup(t);
+    for (const key of ['default', 'work']) await sourceStore.set(key, record(key));
+    const schema = await testSchema(t);
+    const url = new URL(TEST_DATABASE_URL);
+    url.searchParams.set('schema', schema);
+    const toPostgres = await cli.run(['tokens', 'migrate', '--from', source, '--to', url.href, '--json'], { env: WITH_KEY });
+    assert.equal(toPostgres.code, 0, toPostgres.stderr);
+    assert.deepEqual(JSON.parse(toPostgres.stdout).counts, { copied: 2, unchanged: 0, targetNewer: 0, gone: 0, failed: 0 });
+    const { rows } = await admin().query<{ key: string; secrets: string }>(`SELECT key, secrets FROM "${schema}".strava_auth_tokens ORDER BY key`);
+    assert.deepEqual(rows.map((row) => row.key), ['default', 'work']);
+    assert.ok(rows.every((row) => row.secrets.startsWith('enc:v1:') && !row.secrets.includes('access-')), 'the rows are encrypted');
+    const back = await cli.run(['tokens', 'migrate', '--from', url.href, '--to', target, '--json'], { env: WITH_KEY });
+    assert.equal(back.code, 0, back.stderr);
+    const targetStore = new FileStore({ dir: target, warn: () => {}, cipher: await AesGcmCipher.create({ key: KEY }) });
+    for (const key of ['default', 'work']) assert.deepEqual(await targetStore.get(key), record(key));
+  });
+
+  test('an unreachable postgres:// store fails each key with the reason and never prints the password', async (t) => {
+    const { cli, source, sourceStore } = await setup(t);
+    await sourceStore.set('default', record('default'));
+    const result = await cli.run(['tokens', 'migrate', '--from', source, '--to', 'postgres://app:hunter22@127.0.0.1:9/test', '--json']);
+    assert.notEqual(result.code, 0);
+    const report = JSON.parse(result.stdout);
+    assert.equal(report.to, 'postgres://app@127.0.0.1:9/test');
+    assert.deepEqual(report.counts, { copied: 0, unchanged: 0, targetNewer: 0, gone: 0, failed: 1 });
+    assert.equal(report.keys[0].error.code, 'store_unavailable');
+    assert.doesNotMatch(result.stdout + result.stderr, /hunter22/);
   });
 });

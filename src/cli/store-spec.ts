@@ -3,7 +3,6 @@ import { fileURLToPath } from 'node:url';
 import { FileStore } from '../node/file-store.ts';
 import type { TokenCipher } from '../tokens/token-cipher.ts';
 import type { TokenStore } from '../tokens/token-store.ts';
-import { StoreNotAvailableError } from './store-not-available-error.ts';
 import { UsageError } from './usage-error.ts';
 
 /**
@@ -18,7 +17,7 @@ export type StoreSpec = { kind: 'file'; dir: string } | { kind: 'sqlite'; path: 
 export const STORE_SPEC_HELP = `STORE is one of:
   DIR or file:DIR         a directory of token files (the CLI's own: ~/.config/strava-auth/tokens)
   sqlite:FILE             a SQLite database file
-  postgres://USER@HOST/DB a PostgreSQL database (a connection string)`;
+  postgres://USER@HOST/DB a PostgreSQL database (a connection string; ?schema=NAME picks the schema)`;
 
 const SCHEME = /^([a-z][a-z0-9+.-]*):/i;
 
@@ -82,16 +81,18 @@ const OPENERS: Openers = {
     await store.open();
     return { store, close: async () => store.close() };
   },
-  // TO WIRE after merging the PostgreSQL store (src/postgres/index.ts):
-  //   const { PostgresStore } = await import('../postgres/index.ts');
-  //   const store = new PostgresStore({ connectionString: spec.connectionString }, { cipher });
-  //   return { store, close: async () => store.close() };
-  postgres: async () => {
-    throw new StoreNotAvailableError('postgres');
+  postgres: async (spec, { cipher }) => {
+    const { PostgresStore } = await import('../postgres/index.ts');
+    // `?schema=NAME` picks the schema (default public); the driver never sees it.
+    const url = new URL(spec.connectionString);
+    const schema = url.searchParams.get('schema') ?? undefined;
+    url.searchParams.delete('schema');
+    const store = new PostgresStore({ connectionString: url.href }, { cipher, schema });
+    return { store, close: async () => store.close() };
   },
 };
 
-/** Opens the store a spec names. Throws StoreNotAvailableError for a kind this build lacks. */
+/** Opens the store a spec names (the SQL stores load on demand, so a CLI that never uses them never loads them). */
 export function openStore(spec: StoreSpec, options: StoreOpenOptions): Promise<OpenedStore> {
   const open = OPENERS[spec.kind] as (spec: StoreSpec, options: StoreOpenOptions) => Promise<OpenedStore>;
   return open(spec, options);
