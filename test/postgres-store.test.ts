@@ -11,6 +11,7 @@ import pg from 'pg';
 import { PostgresStore, type PostgresStoreOptions } from '../src/postgres/postgres-store.ts';
 import { migrationLockName, takeAdvisoryLock } from '../src/postgres/postgres-lock.ts';
 import { POSTGRES_SCHEMA_VERSION, postgresTables } from '../src/postgres/postgres-schema.ts';
+import { EncryptionKeyMissingError } from '../src/tokens/errors/encryption-key-missing-error.ts';
 import { CorruptRecordError } from '../src/tokens/errors/corrupt-record-error.ts';
 import { LockTimeoutError } from '../src/tokens/errors/lock-timeout-error.ts';
 import { StoreSchemaError } from '../src/tokens/errors/store-schema-error.ts';
@@ -68,7 +69,12 @@ function assertHides(error: unknown, secret: string): void {
 if (process.env.CI) test('CI: PostgreSQL answers (the tests below need it)', () => assertPostgresReachable());
 
 describe('PostgresStore', postgresSuite, () => {
-  storeContract('PostgresStore', async (t) => storeOn(t, await testSchema(t)));
+  storeContract('PostgresStore', async (t) => storeOn(t, await testSchema(t)), {
+    withCipher: async (t) => {
+      const schema = await testSchema(t);
+      return async (cipher) => storeOn(t, schema, { cipher });
+    },
+  });
 
   describe('rows', () => {
     test('a record round-trips exactly (ms of updatedAt, athlete, no token type) in columns a person can query', async (t) => {
@@ -120,14 +126,14 @@ describe('PostgresStore', postgresSuite, () => {
       assert.match(row.secrets, /^enc:v1:k1:/);
       assert.deepEqual(await storeOn(t, schema, { cipher }).get('default'), record('a'));
       const error = await storeOn(t, schema).get('default').catch((e: unknown) => e);
-      assert.ok(error instanceof CorruptRecordError);
-      assert.equal(error.problem, 'the tokens are encrypted (key id k1) and this store has no cipher');
-      assert.match(error.remedy, /cipher/);
+      assert.ok(error instanceof EncryptionKeyMissingError);
+      assert.equal(error.keyId, 'k1');
+      assert.match(error.remedy, /STRAVA_AUTH_ENCRYPTION_KEY/);
     });
 
     const corruptions: Array<{ name: string; update: string; problem: string }> = [
-      { name: 'secrets that are not JSON', update: `secrets = 'access-SECRET refresh-SECRET'`, problem: 'the secrets column does not hold readable tokens' },
-      { name: 'secrets without a refresh token', update: `secrets = '{"accessToken":"access-SECRET"}'`, problem: 'the secrets column does not hold readable tokens' },
+      { name: 'secrets that are not JSON', update: `secrets = 'access-SECRET refresh-SECRET'`, problem: 'the tokens are neither JSON nor encrypted text' },
+      { name: 'secrets without a refresh token', update: `secrets = '{"accessToken":"access-SECRET"}'`, problem: 'refreshToken is missing or empty' },
       { name: 'a scope Strava does not have', update: `scopes = '{read,SECRET}'`, problem: 'tokens.scopes[1] is not a Strava scope' },
       { name: 'an athlete that is a string', update: `athlete = '"SECRET"'`, problem: 'tokens.athlete must be an object with a numeric id' },
       { name: 'a token type other than Bearer', update: `token_type = 'SECRET'`, problem: 'tokens.tokenType must be "Bearer"' },

@@ -1,8 +1,7 @@
-import { StravaAuthError } from '../core/errors/strava-auth-error.ts';
 import { CorruptRecordError } from '../tokens/errors/corrupt-record-error.ts';
 import { openSecrets, sealSecrets } from '../tokens/sealed-secrets.ts';
 import { describeStoredTokensProblem } from '../tokens/stored-tokens.ts';
-import { isSealed, sealedKeyId, type TokenCipher } from '../tokens/token-cipher.ts';
+import type { TokenCipher } from '../tokens/token-cipher.ts';
 import type { StoredTokens } from '../tokens/token-store.ts';
 import type { PostgresTables } from './postgres-schema.ts';
 
@@ -45,21 +44,8 @@ function numberOf(text: unknown): unknown {
 
 async function readSecrets(text: unknown, key: string, store: string, cipher: TokenCipher | undefined) {
   if (typeof text !== 'string') throw new CorruptRecordError({ key, store, problem: 'the secrets column is empty' });
-  try {
-    return await openSecrets(text, key, cipher);
-  } catch (error) {
-    if (error instanceof StravaAuthError) throw error; // the cipher's own typed errors (wrong key)
-    if (isSealed(text) && !cipher) {
-      throw new CorruptRecordError({
-        key,
-        store,
-        problem: `the tokens are encrypted (key id ${sealedKeyId(text) ?? 'unknown'}) and this store has no cipher`,
-        remedy: 'Give the store the cipher (encryption key) the tokens were written with.',
-      });
-    }
-    // Not the parser's message: it quotes the text, which holds tokens.
-    throw new CorruptRecordError({ key, store, problem: 'the secrets column does not hold readable tokens' });
-  }
+  // Typed errors all: a missing or wrong key (naming the variable), or a CorruptRecordError that never quotes the text.
+  return openSecrets(text, key, cipher, store);
 }
 
 /** A row read back into a record; CorruptRecordError (naming the field, never a value) if it is not one. */

@@ -2,6 +2,7 @@ import { LockTimeoutError } from '../tokens/errors/lock-timeout-error.ts';
 import { StoreUnavailableError } from '../tokens/errors/store-unavailable-error.ts';
 import { KeyedMutex } from '../tokens/keyed-mutex.ts';
 import { DEFAULT_LOCK_TIMEOUT_MS } from '../tokens/memory-store.ts';
+import { assertPlaintextAllowed } from '../tokens/sealed-secrets.ts';
 import { assertStoredTokens, assertTokenKey } from '../tokens/stored-tokens.ts';
 import type { TokenCipher } from '../tokens/token-cipher.ts';
 import type { LockedTokens, LockOptions, StoredTokens, TokenStore } from '../tokens/token-store.ts';
@@ -159,6 +160,11 @@ export class PostgresStore implements TokenStore {
         set: async (value) => {
           open();
           assertStoredTokens(value, key);
+          if (!this.#cipher) {
+            // A replica without the key never replaces a sealed record with plaintext.
+            const existing = await this.#run(() => client.query(`SELECT secrets FROM ${this.#tables.tokens} WHERE key = $1`, [key]));
+            assertPlaintextAllowed(existing.rows[0]?.secrets as string | undefined, key);
+          }
           const values = await upsertValues(key, value, this.#cipher);
           await this.#run(() => client.query(`SAVEPOINT ${SAVEPOINT}`));
           try {
