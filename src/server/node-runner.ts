@@ -74,6 +74,14 @@ export async function startNodeServer(service: TokenService, options: NodeServer
     });
   });
   const port = (server.address() as AddressInfo).port;
+  let closing = false;
+  // A keep-alive connection whose request finished while draining would otherwise linger until
+  // its keep-alive timeout: close it as soon as it is idle.
+  server.on('request', (_req, res: import('node:http').ServerResponse) => {
+    res.on('finish', () => {
+      if (closing) setImmediate(() => server.closeIdleConnections());
+    });
+  });
   const urlHost = host.includes(':') ? `[${host}]` : host;
   return {
     server,
@@ -81,6 +89,7 @@ export async function startNodeServer(service: TokenService, options: NodeServer
     port,
     close: (graceMs = 10_000) =>
       new Promise<void>((resolve) => {
+        closing = true;
         const cut = setTimeout(() => server.closeAllConnections(), graceMs);
         cut.unref();
         server.close(() => {
