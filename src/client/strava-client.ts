@@ -10,6 +10,7 @@ import { MissingScopeError } from '../core/errors/missing-scope-error.ts';
 import { RateLimitError } from '../core/errors/rate-limit-error.ts';
 import { send, type FetchLike, type ReadResponse } from '../core/http.ts';
 import { parseRateLimitHeaders, type RateLimitState } from '../core/rate-limit.ts';
+import { Redactor } from '../core/redactor.ts';
 import { DEFAULT_RETRY, realSleep, withRetry, type RetryPolicy, type Sleep } from '../core/retry.ts';
 import { missingScopes, type Scope } from '../core/scopes.ts';
 import type {
@@ -357,10 +358,12 @@ export class StravaClient {
       ...(call.body !== undefined && { body: call.body }),
       ...(call.signal && { signal: call.signal }),
     };
+    // A server that echoes the request must not get the token into the error.
+    const redactor = new Redactor([token.accessToken]);
     return withRetry(
       async () => {
         try {
-          return await send(this.#fetch, call.url, init, { endpoint: call.endpoint, clock: this.#clock, grantedScopes: token.scopes ?? [] });
+          return await send(this.#fetch, call.url, init, { endpoint: call.endpoint, clock: this.#clock, grantedScopes: token.scopes ?? [], redactor });
         } catch (error) {
           // Strava's `401 AccessToken/…_permission/missing` gets this client's login command.
           if (error instanceof MissingScopeError && error.status !== undefined && this.#loginCommand !== undefined) {

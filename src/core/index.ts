@@ -20,3 +20,5 @@ export * from './retry.ts';
 export * from './http.ts';
 export * from './error-response.ts';
 export * from './errors/index.ts';
+export * from './redactor.ts';
+export * from './terminal-text.ts';

@@ -3,6 +3,7 @@ import { STRAVA_OAUTH_BASE_URL, joinUrl } from './endpoints.ts';
 import { StravaServerError } from './errors/server-error.ts';
 import { NetworkError } from './errors/network-error.ts';
 import { send, type FetchLike } from './http.ts';
+import { Redactor } from './redactor.ts';
 import { DEFAULT_RETRY, withRetry, type RetryPolicy, type Sleep } from './retry.ts';
 import type { Scope } from './scopes.ts';
 import { parseTokenResponse } from './token-response.ts';
@@ -31,15 +32,17 @@ function resolve(config: OAuthConfig) {
   } satisfies { base: string; fetch: FetchLike; clock: Clock };
 }
 
-async function postTokenEndpoint(config: OAuthConfig, params: Record<string, string>) {
+/** `params` are the grant's own (the code or the refresh token): secrets, like the client secret. */
+async function postTokenEndpoint(config: OAuthConfig, grantType: string, params: Record<string, string>) {
   const { base, fetch, clock } = resolve(config);
   // Strava wants the client credentials in the body; HTTP Basic is not honoured on /oauth/token.
-  const body = new URLSearchParams({ client_id: String(config.clientId), client_secret: config.clientSecret, ...params });
+  const body = new URLSearchParams({ client_id: String(config.clientId), client_secret: config.clientSecret, grant_type: grantType, ...params });
+  const redactor = new Redactor([config.clientSecret, ...Object.values(params)]);
   return send(
     fetch,
     new URL(joinUrl(base, '/oauth/token')),
     { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' }, body },
-    { endpoint: 'POST /oauth/token', clock, ...(config.loginCommand ? { loginCommand: config.loginCommand } : {}) },
+    { endpoint: 'POST /oauth/token', clock, redactor, ...(config.loginCommand ? { loginCommand: config.loginCommand } : {}) },
   );
 }
 
@@ -52,7 +55,7 @@ async function postTokenEndpoint(config: OAuthConfig, params: Record<string, str
  * const tokens = await exchangeCode(config, code, { scopes });
  */
 export async function exchangeCode(config: OAuthConfig, code: string, options: { scopes: readonly Scope[] }): Promise<TokenSet> {
-  const response = await postTokenEndpoint(config, { grant_type: 'authorization_code', code });
+  const response = await postTokenEndpoint(config, 'authorization_code', { code });
   return parseTokenResponse(response.status, response.text, { scopes: options.scopes, clock: resolve(config).clock });
 }
 
@@ -66,7 +69,7 @@ export async function refreshTokens(
   config: OAuthConfig,
   current: TokenSet | { refreshToken: string; scopes: readonly Scope[]; athlete?: AthleteSummary },
 ): Promise<TokenSet> {
-  const response = await postTokenEndpoint(config, { grant_type: 'refresh_token', refresh_token: current.refreshToken });
+  const response = await postTokenEndpoint(config, 'refresh_token', { refresh_token: current.refreshToken });
   return parseTokenResponse(response.status, response.text, {
     scopes: current.scopes,
     athlete: current.athlete,
@@ -92,6 +95,7 @@ export async function revokeToken(
   const body = new URLSearchParams({ token });
   if (hint) body.set('token_type_hint', hint);
   const basic = btoa(`${config.clientId}:${config.clientSecret}`);
+  const redactor = new Redactor([token]).addBasic(config.clientId, config.clientSecret);
   await withRetry(
     () =>
       send(
@@ -102,7 +106,7 @@ export async function revokeToken(
           headers: { authorization: `Basic ${basic}`, 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
           body,
         },
-        { endpoint: 'POST /oauth/revoke', clock },
+        { endpoint: 'POST /oauth/revoke', clock, redactor },
       ),
     { policy: config.retry ?? DEFAULT_RETRY, shouldRetry: retryable, ...(config.sleep ? { sleep: config.sleep } : {}) },
   );
@@ -118,6 +122,6 @@ export async function deauthorize(config: Pick<OAuthConfig, 'baseUrl' | 'fetch' 
     fetch,
     new URL(joinUrl(base, '/oauth/deauthorize')),
     { method: 'POST', headers: { authorization: `Bearer ${accessToken}`, accept: 'application/json' } },
-    { endpoint: 'POST /oauth/deauthorize', clock },
+    { endpoint: 'POST /oauth/deauthorize', clock, redactor: new Redactor([accessToken]) },
   );
 }
