@@ -36,10 +36,22 @@ const ENCODERS: readonly Encoder[] = [
 /** A secret as written, and every encoding of it (two levels deep: JSON of a URL-encoded body, say). */
 function variantsOf(secret: string): string[] {
   const out = new Set([secret]);
+  // encodeURIComponent throws on a lone surrogate: such a secret simply has no URI form.
+  const apply = (encode: Encoder, text: string) => {
+    try {
+      return encode(text);
+    } catch {
+      return undefined;
+    }
+  };
   for (const first of ENCODERS) {
-    const once = first(secret);
+    const once = apply(first, secret);
+    if (once === undefined) continue;
     out.add(once);
-    for (const second of ENCODERS) out.add(second(once));
+    for (const second of ENCODERS) {
+      const twice = apply(second, once);
+      if (twice !== undefined) out.add(twice);
+    }
   }
   return [...out];
 }
