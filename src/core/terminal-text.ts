@@ -33,8 +33,3 @@ function visible(char: string): string {
 export function escapeControlCharacters(text: string, options: EscapeOptions = {}): string {
   return text.replace(CONTROL, (char) => (options.multiline && (char === '\n' || char === '\t') ? char : visible(char)));
 }
-
-/** Whether `text` holds a character {@link escapeControlCharacters} would escape (newline and tab allowed with `multiline`). */
-export function hasControlCharacters(text: string, options: EscapeOptions = {}): boolean {
-  return escapeControlCharacters(text, options) !== text;
-}
