@@ -55,11 +55,12 @@ describe('server text is escaped before it reaches the terminal', { timeout: 60_
     const stderr = await run.waitForStderr(/paste the address/);
     const authorize = new URL(/^\s+(http\S+)$/m.exec(stderr)![1]!);
     const callback = new URL(authorize.searchParams.get('redirect_uri')!);
-    callback.search = new URLSearchParams({ state: authorize.searchParams.get('state')!, error: 'server_error\x1b]0;pwned\x07\x1b[2J' }).toString();
+    callback.search = new URLSearchParams({ state: authorize.searchParams.get('state')!, error: 'server_error\x1b]0;pwned\x07\x1b[2J\nerror: a fake line' }).toString();
     run.child.stdin!.end(`${callback}\n`);
     const result = await run.done;
     assert.notEqual(result.code, 0);
-    assert.match(result.stderr, /error: Strava sent the athlete back with the error "server_error\\x1b\]0;pwned\\x07\\x1b\[2J"/);
+    assert.match(result.stderr, /error: Strava sent the athlete back with the error "server_error\\x1b\]0;pwned\\x07\\x1b\[2J\\x0aerror: a fake line"/);
+    assert.doesNotMatch(result.stderr, /^error: a fake line/m, 'a newline from the server does not start a line of its own');
     assert.doesNotMatch(result.stdout + result.stderr, TERMINAL_CONTROLS);
   });
 });

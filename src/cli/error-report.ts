@@ -47,12 +47,13 @@ export function exitCodeFor(error: unknown): number {
  */
 export function reportError(io: Io, error: unknown): number {
   const style = styleFor(io);
+  // One line unless we add one: a server's newline must not fake a line of our own.
+  const clean = (text: string, multiline = false) => escapeControlCharacters(io.redactor ? io.redactor.redact(text) : text, { multiline });
   let text: string;
-  if (error instanceof UsageError) text = `${error.message}\nRun with --help for usage.`;
-  else if (error instanceof StravaAuthError) text = error.message;
-  else if (error instanceof Error) text = io.env.STRAVA_AUTH_DEBUG ? String(error.stack) : `${error.message} (set STRAVA_AUTH_DEBUG=1 for details)`;
-  else text = String(error);
-  const safe = escapeControlCharacters(io.redactor ? io.redactor.redact(text) : text, { multiline: true });
-  io.stderr.write(`${style.red('error:')} ${safe}\n`);
+  if (error instanceof UsageError) text = `${clean(error.message)}\nRun with --help for usage.`;
+  else if (error instanceof StravaAuthError) text = clean(error.message);
+  else if (error instanceof Error) text = io.env.STRAVA_AUTH_DEBUG ? clean(String(error.stack), true) : `${clean(error.message)} (set STRAVA_AUTH_DEBUG=1 for details)`;
+  else text = clean(String(error));
+  io.stderr.write(`${style.red('error:')} ${text}\n`);
   return exitCodeFor(error);
 }
