@@ -29,7 +29,7 @@ export function portFlag(value: string | undefined): number {
 /** A number of seconds, more than 0 and at most `max` (a bound keeps timers meaningful). */
 export function secondsFlag(flag: string, value: string | undefined, fallback: number, max = 86_400): number {
   if (value === undefined) return fallback;
-  const seconds = /^\d+(\.\d+)?$/.test(value.trim()) ? Number(value) : NaN;
+  const seconds = /^(\d+\.?\d*|\.\d+)$/.test(value.trim()) ? Number(value) : NaN;
   if (!(seconds > 0 && seconds <= max)) throw new UsageError(`${flag} takes a number of seconds, more than 0 and at most ${max}, e.g. ${flag} 120; got ${JSON.stringify(value)}.`);
   return seconds;
 }
