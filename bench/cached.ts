@@ -1,10 +1,12 @@
 /**
  * Cached-path bench: getAccessToken() calls per second when the stored token is fresh (no
- * refresh), from a warm FileStore and from a MemoryStore. Every call reads the store (the store
- * is the only cache, so a refresh or logout by another process is seen at once); the FileStore
- * figure is therefore the cost of reading and validating one small JSON file. The encrypted
- * FileStore adds opening the sealed tokens (the cipher remembers what it opened, so a file that
- * has not changed skips WebCrypto).
+ * refresh), per store (file, SQLite, PostgreSQL, memory), with encryption at rest off and on.
+ * Every call reads the store (the store is the only cache, so a refresh or logout by another
+ * process is seen at once); each figure is therefore the cost of one read of one record: a small
+ * JSON file, a SQLite row, a PostgreSQL round trip. Encryption adds opening the sealed tokens (the
+ * cipher remembers what it opened, so a record that has not changed skips WebCrypto).
+ * PostgreSQL is `STRAVA_AUTH_TEST_DATABASE_URL` (default the local server's `test` database), in a
+ * schema of its own dropped afterwards; it is skipped, saying why, when it does not answer.
  *
  * Run: ./node_modules/.bin/node bench/cached.ts [seconds per case]
  */
@@ -14,6 +16,9 @@ import { join } from 'node:path';
 import type { AthleteSummary } from '../src/core/token-set.ts';
 import { startEmulator } from '../src/emulator/index.ts';
 import { FileStore } from '../src/node/file-store.ts';
+import { PostgresStore } from '../src/postgres/postgres-store.ts';
+import { SqliteStore } from '../src/sqlite/sqlite-store.ts';
+import type { TokenCipher } from '../src/tokens/token-cipher.ts';
 import { AesGcmCipher } from '../src/tokens/aes-gcm-cipher.ts';
 import { MemoryStore } from '../src/tokens/memory-store.ts';
 import { TokenManager, importableToData } from '../src/tokens/token-manager.ts';
@@ -60,18 +65,61 @@ try {
     await store.set('default', { tokens, updatedAt: Date.now() });
     return new TokenManager({ store, key: 'default', oauth });
   };
-  const file = await managerOver(new FileStore({ dir, warn: () => {} }));
   const cipher = await AesGcmCipher.create({ key: globalThis.crypto.getRandomValues(new Uint8Array(32)) });
-  const sealed = await managerOver(new FileStore({ dir: join(dir, 'sealed'), warn: () => {}, cipher }));
-  const memory = await managerOver(new MemoryStore());
-  const rows = [
-    await measure('FileStore, one caller at a time', () => file.getAccessToken(), 1),
-    await measure('FileStore, 50 concurrent callers', () => file.getAccessToken(), 50),
-    await measure('FileStore encrypted, one caller at a time', () => sealed.getAccessToken(), 1),
-    await measure('FileStore encrypted, 50 concurrent callers', () => sealed.getAccessToken(), 50),
-    await measure('MemoryStore, one caller at a time', () => memory.getAccessToken(), 1),
-    await measure('MemoryStore, 50 concurrent callers', () => memory.getAccessToken(), 50),
+  const databaseUrl = process.env.STRAVA_AUTH_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+  const schema = `sa_bench_${process.pid}`;
+  const closers: Array<() => Promise<void>> = [];
+  const pgSchemas: string[] = [];
+  const stores: Array<[string, (cipher: TokenCipher | undefined, n: number) => TokenStore]> = [
+    ['FileStore', (cipher, n) => new FileStore({ dir: join(dir, `file-${n}`), warn: () => {}, cipher })],
+    [
+      'SqliteStore',
+      (cipher, n) => {
+        const store = new SqliteStore({ path: join(dir, `tokens-${n}.db`), warn: () => {}, cipher });
+        closers.push(async () => store.close());
+        return store;
+      },
+    ],
+    [
+      'PostgresStore',
+      (cipher, n) => {
+        pgSchemas.push(`${schema}_${n}`);
+        const store = new PostgresStore({ connectionString: databaseUrl }, { schema: pgSchemas.at(-1), cipher });
+        closers.push(async () => store.close());
+        return store;
+      },
+    ],
   ];
+  const rows: Row[] = [];
+  const skipped: string[] = [];
+  let n = 0;
+  for (const [name, make] of stores) {
+    for (const sealed of [false, true]) {
+      const label = `${name}${sealed ? ' encrypted' : ''}`;
+      let manager: TokenManager;
+      try {
+        manager = await managerOver(make(sealed ? cipher : undefined, n++));
+      } catch (error) {
+        skipped.push(`${label}: ${(error as Error).message}`);
+        continue;
+      }
+      rows.push(await measure(`${label}, one caller at a time`, () => manager.getAccessToken(), 1));
+      rows.push(await measure(`${label}, 50 concurrent callers`, () => manager.getAccessToken(), 50));
+    }
+  }
+  const memory = await managerOver(new MemoryStore());
+  rows.push(await measure('MemoryStore, one caller at a time', () => memory.getAccessToken(), 1));
+  rows.push(await measure('MemoryStore, 50 concurrent callers', () => memory.getAccessToken(), 50));
+  for (const close of closers) await close();
+  const { default: pg } = await import('pg');
+  const admin = new pg.Client({ connectionString: databaseUrl });
+  await admin
+    .connect()
+    .then(async () => {
+      for (const name of pgSchemas) await admin.query(`DROP SCHEMA IF EXISTS "${name}" CASCADE`);
+    })
+    .catch(() => {}); // PostgreSQL was not there: nothing to drop
+  await admin.end().catch(() => {});
   const refreshes = emu.stats().grants.refresh_token;
   console.log(`Cached path: getAccessToken() with a fresh token, ${SECONDS} s per case (Node ${process.version})`);
   const width = Math.max(...rows.map((r) => r.name.length));
@@ -80,6 +128,7 @@ try {
     const perSecond = (row.calls / row.ms) * 1000;
     console.log(`${row.name.padEnd(width)}  ${Math.round(perSecond).toLocaleString('en-US').padStart(10)}  ${((row.ms * 1000) / row.calls).toFixed(1).padStart(8)}`);
   }
+  for (const line of skipped) console.log(`skipped ${line}`);
   console.log(`Refreshes during the bench: ${refreshes} (expected 0)`);
 } finally {
   await emu.close();

@@ -1,6 +1,6 @@
 import { StravaAuthError } from '../core/errors/strava-auth-error.ts';
 import type { KeyOutcome, KeyOutcomes } from '../tokens/key-outcomes.ts';
-import { errorText, redact } from './error-report.ts';
+import { errorText } from './error-report.ts';
 import type { Io } from './io.ts';
 import type { Style } from './style.ts';
 
@@ -10,20 +10,18 @@ export type OutcomeWording<Outcome extends string> = Record<Exclude<Outcome, 'fa
 /**
  * Reports the keys of a bulk operation over a store (`tokens migrate`, `tokens reencrypt`): a line
  * per key on stderr as each finishes, for people; one JSON object on stdout with `--json`. Keys
- * and outcomes only: a token is never printed, and errors pass through redaction.
+ * and outcomes only: a token is never printed, and errors pass through the run's redactor.
  */
 export class BulkReport<Outcome extends string> {
   readonly #io: Io;
   readonly #style: Style;
   readonly #wording: OutcomeWording<Outcome>;
-  readonly #secrets: readonly string[];
   readonly #json: boolean;
 
-  constructor(options: { io: Io; style: Style; wording: OutcomeWording<Outcome>; secrets: readonly string[]; json: boolean }) {
+  constructor(options: { io: Io; style: Style; wording: OutcomeWording<Outcome>; json: boolean }) {
     this.#io = options.io;
     this.#style = options.style;
     this.#wording = options.wording;
-    this.#secrets = options.secrets;
     this.#json = options.json;
   }
 
@@ -31,7 +29,7 @@ export class BulkReport<Outcome extends string> {
   line(result: KeyOutcome<Outcome | 'failed'>): void {
     if (this.#json) return;
     if (result.outcome === 'failed') {
-      this.#io.stderr.write(`${this.#style.red('✗')} ${result.key}: ${errorText(this.#io, result.error, this.#secrets)}\n`);
+      this.#io.stderr.write(`${this.#style.red('✗')} ${result.key}: ${errorText(this.#io, result.error)}\n`);
       return;
     }
     const { mark, text } = this.#wording[result.outcome as Exclude<Outcome, 'failed'>];
@@ -50,7 +48,7 @@ export class BulkReport<Outcome extends string> {
 
   #errorJson(error: unknown): Record<string, unknown> {
     const json = error instanceof StravaAuthError ? error.toJSON() : { name: error instanceof Error ? error.name : 'Error', message: errorText(this.#io, error) };
-    return JSON.parse(redact(JSON.stringify(json), this.#secrets)) as Record<string, unknown>;
+    return this.#io.redactor ? this.#io.redactor.redactValue(json) : json;
   }
 }
 

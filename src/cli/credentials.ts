@@ -1,10 +1,10 @@
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseEnv } from 'node:util';
 import { StravaAuthError } from '../core/index.ts';
 import type { Io } from './io.ts';
 import type { ProfileConfig } from './profile.ts';
 import { ask } from './prompt.ts';
+import { readPrivateFile, type Warn } from '../node/private-files.ts';
 
 /** The API application a command acts for, and where its settings were found. */
 export interface Credentials {
@@ -24,9 +24,14 @@ export class MissingCredentialsError extends StravaAuthError {
   }
 }
 
-async function dotEnv(cwd: string): Promise<Record<string, string>> {
+/** `./.env`, with the token files' warning and `chmod` fix when others can read the client secret in it. */
+async function dotEnv(cwd: string, warn: Warn): Promise<Record<string, string>> {
   try {
-    return parseEnv(await readFile(join(cwd, '.env'), 'utf8')) as Record<string, string>;
+    const text = await readPrivateFile(join(cwd, '.env'), {
+      warn,
+      holds: (content) => (/^\s*(export\s+)?STRAVA_CLIENT_SECRET\s*=\s*\S/m.test(content) ? 'the Strava client secret' : undefined),
+    });
+    return text === undefined ? {} : (parseEnv(text) as Record<string, string>);
   } catch {
     return {};
   }
@@ -40,9 +45,9 @@ async function dotEnv(cwd: string): Promise<Record<string, string>> {
 export async function resolveCredentials(
   io: Io,
   profile: ProfileConfig | undefined,
-  options: { prompt: boolean },
+  options: { prompt: boolean; warn?: Warn },
 ): Promise<Credentials> {
-  const file = await dotEnv(io.cwd);
+  const file = await dotEnv(io.cwd, options.warn ?? (() => {}));
   const sources: Array<[Credentials['source'], Partial<Record<'id' | 'secret', string | undefined>>]> = [
     ['environment', { id: io.env.STRAVA_CLIENT_ID, secret: io.env.STRAVA_CLIENT_SECRET }],
     ['.env', { id: file.STRAVA_CLIENT_ID, secret: file.STRAVA_CLIENT_SECRET }],

@@ -9,6 +9,7 @@ import {
   StravaApiError,
   StravaAuthError,
   StravaServerError,
+  escapeControlCharacters,
 } from '../core/index.ts';
 import { EXIT } from './exit-codes.ts';
 import type { Io } from './io.ts';
@@ -38,29 +39,27 @@ export function exitCodeFor(error: unknown): number {
   return EXIT.error;
 }
 
-/** Replaces every known secret in `text` by `[redacted]`: the last guard before anything is printed. */
-export function redact(text: string, secrets: Iterable<string | undefined>): string {
-  let out = text;
-  for (const secret of secrets) if (secret && secret.length >= 6) out = out.split(secret).join('[redacted]');
-  return out;
-}
-
 /**
  * Prints one clear sentence (what happened, what to do) on stderr and returns the exit code.
- * Unexpected errors keep their stack only when STRAVA_AUTH_DEBUG is set.
+ * Unexpected errors keep their stack only when STRAVA_AUTH_DEBUG is set. The text may quote a
+ * server (a message, an `error=` value): its control characters are shown, not obeyed, and the
+ * secrets the run knows are taken out (by `io.redactor`, and again by main's redacting stderr).
  */
-export function reportError(io: Io, error: unknown, secrets: Iterable<string | undefined> = []): number {
+export function reportError(io: Io, error: unknown): number {
   const style = styleFor(io);
-  io.stderr.write(`${style.red('error:')} ${errorText(io, error, secrets)}\n`);
+  io.stderr.write(`${style.red('error:')} ${errorText(io, error)}\n`);
   return exitCodeFor(error);
 }
 
-/** The sentence that says what went wrong and what to do, with every known secret redacted. */
-export function errorText(io: Io, error: unknown, secrets: Iterable<string | undefined> = []): string {
-  let text: string;
-  if (error instanceof UsageError) text = `${error.message}\nRun with --help for usage.`;
-  else if (error instanceof StravaAuthError) text = error.message;
-  else if (error instanceof Error) text = io.env.STRAVA_AUTH_DEBUG ? String(error.stack) : `${error.message} (set STRAVA_AUTH_DEBUG=1 for details)`;
-  else text = String(error);
-  return redact(text, secrets);
+/**
+ * The sentence that says what went wrong and what to do: the secrets the run knows taken out (by
+ * `io.redactor`), and control characters shown, not obeyed. One line unless we add one: a
+ * server's newline must not fake a line of our own.
+ */
+export function errorText(io: Io, error: unknown): string {
+  const clean = (text: string, multiline = false) => escapeControlCharacters(io.redactor ? io.redactor.redact(text) : text, { multiline });
+  if (error instanceof UsageError) return `${clean(error.message)}\nRun with --help for usage.`;
+  if (error instanceof StravaAuthError) return clean(error.message);
+  if (error instanceof Error) return io.env.STRAVA_AUTH_DEBUG ? clean(String(error.stack), true) : `${clean(error.message)} (set STRAVA_AUTH_DEBUG=1 for details)`;
+  return clean(String(error));
 }

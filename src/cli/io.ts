@@ -1,4 +1,5 @@
 import type { Readable, Writable } from 'node:stream';
+import type { Redactor } from '../core/redactor.ts';
 
 /**
  * What a command talks to. Tests pass their own; `main` passes the process's. stdout is for data a
@@ -10,6 +11,8 @@ export interface Io {
   stdin: Readable & { isTTY?: boolean; setRawMode?: (mode: boolean) => unknown };
   env: NodeJS.ProcessEnv;
   cwd: string;
+  /** The secrets this run knows, taken out of what it prints (see redacting-io.ts). */
+  redactor?: Redactor;
 }
 
 /** The process's own streams and environment. */

@@ -1,5 +1,6 @@
 import { EXIT, EXIT_CODES_HELP } from './exit-codes.ts';
 import { processIo, type Io } from './io.ts';
+import { redactingIo } from './redacting-io.ts';
 import { HelpRequested } from './usage-error.ts';
 
 /** A command module: `run` takes the arguments after the command name. */
@@ -8,14 +9,16 @@ export interface Command {
   run(argv: string[], io: Io): Promise<number>;
 }
 
-// Loaded on demand so `strava-auth token` pays only for what it uses.
-const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
+// Loaded on demand so `strava-auth token` pays only for what it uses. `rawStdout`: the command's
+// stdout is passed through unredacted (`token` prints the token asked for; `api` prints the data
+// byte for byte); stderr is always redacted.
+const COMMANDS: Record<string, { summary: string; load: () => Promise<Command>; rawStdout?: boolean }> = {
   login: { summary: 'Log in to Strava in the browser and store the tokens', load: () => import('./commands/login.ts').then((m) => m.command) },
-  token: { summary: 'Print a valid access token (refreshing it if needed)', load: () => import('./commands/token.ts').then((m) => m.command) },
+  token: { summary: 'Print a valid access token (refreshing it if needed)', load: () => import('./commands/token.ts').then((m) => m.command), rawStdout: true },
   status: { summary: 'Show who is logged in, the scopes and when the token expires', load: () => import('./commands/status.ts').then((m) => m.command) },
   refresh: { summary: 'Refresh the tokens now', load: () => import('./commands/refresh.ts').then((m) => m.command) },
   logout: { summary: 'Revoke access at Strava and forget the tokens', load: () => import('./commands/logout.ts').then((m) => m.command) },
-  api: { summary: 'Call the Strava API with the stored token', load: () => import('./commands/api.ts').then((m) => m.command) },
+  api: { summary: 'Call the Strava API with the stored token', load: () => import('./commands/api.ts').then((m) => m.command), rawStdout: true },
   upload: { summary: 'Upload a FIT, GPX or TCX file and wait for the activity', load: () => import('./commands/upload.ts').then((m) => m.command) },
   scopes: { summary: 'List the scopes and what each endpoint needs', load: () => import('./commands/scopes.ts').then((m) => m.command) },
   url: { summary: 'Print an authorize URL for a redirect URI of your choosing', load: () => import('./commands/url.ts').then((m) => m.command) },
@@ -80,14 +83,15 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     io.stderr.write(`error: unknown command "${name}". Run strava-auth --help to see the commands.\n`);
     return EXIT.usage;
   }
+  const guarded = redactingIo(io, { rawStdout: entry.rawStdout ?? false });
   try {
-    return await (await entry.load()).run(rest, io);
+    return await (await entry.load()).run(rest, guarded);
   } catch (error) {
     if (error instanceof HelpRequested) {
-      io.stdout.write(error.text);
+      guarded.stdout.write(error.text);
       return EXIT.ok;
     }
     const { reportError } = await import('./error-report.ts');
-    return reportError(io, error);
+    return reportError(guarded, error);
   }
 }

@@ -1,8 +1,10 @@
-import { readFile, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { StravaAuthError } from '../core/errors/strava-auth-error.ts';
 import { UsageError } from './usage-error.ts';
-import { ensurePrivateDir, writeFileAtomic } from '../node/private-files.ts';
+import { ensurePrivateDir, readPrivateFile, syntaxErrorPlace, writeFileAtomic, type Warn } from '../node/private-files.ts';
+import { InvalidTokenKeyError } from '../tokens/errors/invalid-token-key-error.ts';
+import { assertTokenKey } from '../tokens/stored-tokens.ts';
 
 /** What a profile remembers besides its tokens: the app and which Strava it talks to. */
 export interface ProfileConfig {
@@ -15,12 +17,20 @@ export interface ProfileConfig {
   emulator?: boolean;
 }
 
-const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
-
-/** The profile a command works on: `--profile`, else `$STRAVA_PROFILE`, else `default`. */
+/**
+ * The profile a command works on: `--profile`, else `$STRAVA_PROFILE`, else `default`. Checked
+ * with the token store's own rule (a profile name is its key), before anything is sent: a name
+ * the store would refuse must not cost a whole login whose grant then cannot be kept.
+ */
 export function profileName(flag: string | undefined, env: NodeJS.ProcessEnv): string {
   const name = flag ?? env.STRAVA_PROFILE ?? 'default';
-  if (!NAME.test(name)) throw new UsageError(`"${name}" is not a valid profile name: use letters, digits, ".", "_" or "-" (at most 64).`);
+  try {
+    assertTokenKey(name);
+  } catch (error) {
+    if (!(error instanceof InvalidTokenKeyError)) throw error;
+    const from = flag === undefined && env.STRAVA_PROFILE !== undefined ? ' (from STRAVA_PROFILE)' : '';
+    throw new UsageError(`${JSON.stringify(name)}${from} is not a valid profile name. ${error.remedy}`);
+  }
   return name;
 }
 
@@ -40,21 +50,19 @@ function profilePath(configDir: string, name: string): string {
   return join(configDir, 'profiles', `${name}.json`);
 }
 
-/** Reads a profile's settings; undefined when the profile has none yet. */
-export async function readProfile(configDir: string, name: string): Promise<ProfileConfig | undefined> {
+/**
+ * Reads a profile's settings; undefined when the profile has none yet. A profile file others can
+ * read gets the same warning and `chmod` fix as a token file (it may hold the client secret).
+ */
+export async function readProfile(configDir: string, name: string, warn: Warn): Promise<ProfileConfig | undefined> {
   const path = profilePath(configDir, name);
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
-  }
+  const text = await readPrivateFile(path, { warn, holds: 'the Strava client settings (possibly the client secret)' });
+  if (text === undefined) return undefined;
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch (error) {
-    throw new CorruptProfileError(path, `not JSON (${(error as Error).message})`);
+    throw new CorruptProfileError(path, `not valid JSON${syntaxErrorPlace(error, text)}`);
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new CorruptProfileError(path, 'expected a JSON object');
   const config = parsed as Record<string, unknown>;

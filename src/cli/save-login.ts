@@ -1,14 +1,14 @@
-import { ENDPOINT_SCOPES, missingScopes, type Scope, type TokenSet } from '../core/index.ts';
+import { ENDPOINT_SCOPES, escapeControlCharacters, missingScopes, type Scope, type TokenSet } from '../core/index.ts';
 import type { Credentials } from './credentials.ts';
 import { EXIT } from './exit-codes.ts';
 import { writeProfile } from './profile.ts';
 import type { Session } from './session.ts';
 
-/** Who a token set belongs to, in words. */
+/** Who a token set belongs to, in words, safe for a terminal (the name is Strava's text). */
 export function athleteName(tokens: TokenSet): string {
   const a = tokens.athlete;
   if (!a) return 'an unknown athlete';
-  const name = [a.firstname, a.lastname].filter(Boolean).join(' ');
+  const name = escapeControlCharacters([a.firstname, a.lastname].filter(Boolean).join(' '));
   return name ? `${name} (athlete ${a.id})` : `athlete ${a.id}`;
 }
 

@@ -1,8 +1,7 @@
 import { join } from 'node:path';
-import { STRAVA_API_BASE_URL, STRAVA_OAUTH_BASE_URL, isScope, joinUrl, normalizeScopes, type OAuthConfig } from '../core/index.ts';
+import { Redactor, STRAVA_API_BASE_URL, STRAVA_OAUTH_BASE_URL, isScope, joinUrl, normalizeScopes, type OAuthConfig } from '../core/index.ts';
 import type { Emulator } from '../emulator/index.ts';
 import { resolveConfigDir } from '../node/config-dir.ts';
-import { FileStore } from '../node/file-store.ts';
 import { cipherFromEnv } from '../tokens/cipher-from-env.ts';
 import { EncryptionKeyMissingError } from '../tokens/errors/encryption-key-missing-error.ts';
 import { TokenManager } from '../tokens/token-manager.ts';
@@ -10,6 +9,7 @@ import { resolveCredentials, type Credentials } from './credentials.ts';
 import type { Io } from './io.ts';
 import { profileName, readProfile, type ProfileConfig } from './profile.ts';
 import { requestLimitsFromEnv, type CliRequestLimits } from './request-limits-env.ts';
+import { SessionStore } from './session-store.ts';
 import { styleFor, type Style } from './style.ts';
 
 /** Where OAuth and API calls go for this command. */
@@ -24,9 +24,12 @@ export interface StravaEndpoints {
  * Everything a command needs about its profile, found once and shared: the config directory, the
  * profile's settings, the token store, the credentials, where Strava is (the built-in emulator is
  * started only when a call needs it), and a token manager. `close()` stops what was started.
+ * Every secret it comes across (client secret, tokens, URL userinfo) goes to `redactor`, which
+ * main's redacting stdout and stderr use.
  */
 export class Session {
-  readonly io: Io;
+  readonly io: Io & { redactor: Redactor };
+  readonly redactor: Redactor;
   readonly style: Style;
   readonly profile: string;
   readonly configDir: string;
@@ -34,12 +37,14 @@ export class Session {
   #config: Promise<ProfileConfig | undefined> | undefined;
   /** The profile's settings once read, for the synchronous loginCommand. */
   #configRead: ProfileConfig | undefined;
-  #store: Promise<FileStore> | undefined;
+  #store: Promise<SessionStore> | undefined;
   #endpoints: Promise<StravaEndpoints> | undefined;
   #credentials: Credentials | undefined;
 
   constructor(io: Io, flags: { profile?: string | undefined; emulator?: boolean | undefined }) {
-    this.io = io;
+    this.redactor = io.redactor ?? new Redactor();
+    this.io = { ...io, redactor: this.redactor };
+    this.redactor.addUrl(io.env.STRAVA_BASE_URL).addUrl(io.env.STRAVA_API_BASE_URL);
     this.style = styleFor(io);
     this.profile = profileName(flags.profile, io.env);
     this.configDir = resolveConfigDir({ env: io.env });
@@ -48,7 +53,10 @@ export class Session {
 
   /** The profile's saved settings (undefined before the first login). */
   config(): Promise<ProfileConfig | undefined> {
-    this.#config ??= readProfile(this.configDir, this.profile).then((config) => (this.#configRead = config));
+    this.#config ??= readProfile(this.configDir, this.profile, this.warn).then((config) => {
+      this.redactor.add(config?.clientSecret).addUrl(config?.baseUrl);
+      return (this.#configRead = config);
+    });
     return this.#config;
   }
 
@@ -57,20 +65,21 @@ export class Session {
     return this.#emulatorFlag || (await this.config())?.emulator === true;
   }
 
+  /** Tells the person about something to fix (a file others can read), on stderr. */
+  readonly warn = (message: string): void => {
+    this.io.stderr.write(`${this.style.yellow('warning:')} ${message}\n`);
+  };
+
   /**
    * The token store (`<config dir>/tokens`, one file per profile), encrypted when
-   * STRAVA_AUTH_ENCRYPTION_KEY is set (a malformed key fails here, naming the variable).
+   * STRAVA_AUTH_ENCRYPTION_KEY is set (a malformed key fails here, naming the variable). It tells
+   * the run's redactor every token it reads or writes.
    */
-  store(): Promise<FileStore> {
+  store(): Promise<SessionStore> {
     this.#store ??= cipherFromEnv(this.io.env).then(
-      (cipher) => new FileStore({ dir: join(this.configDir, 'tokens'), warn: (message) => this.warn(message), cipher }),
+      (cipher) => new SessionStore({ dir: join(this.configDir, 'tokens'), warn: this.warn, redactor: this.redactor, cipher }),
     );
     return this.#store;
-  }
-
-  /** A warning for people, on stderr. */
-  warn(message: string): void {
-    this.io.stderr.write(`${this.style.yellow('warning:')} ${message}\n`);
   }
 
   /**
@@ -118,8 +127,9 @@ export class Session {
       const { emulator } = await this.endpoints();
       this.#credentials = { clientId: String(emulator!.clientId), clientSecret: emulator!.clientSecret, source: 'emulator' };
     } else {
-      this.#credentials = await resolveCredentials(this.io, await this.config(), options);
+      this.#credentials = await resolveCredentials(this.io, await this.config(), { ...options, warn: this.warn });
     }
+    this.redactor.addBasic(this.#credentials.clientId, this.#credentials.clientSecret);
     return this.#credentials;
   }
 
@@ -149,11 +159,6 @@ export class Session {
     if (this.#emulatorFlag || this.#configRead?.emulator) parts.push('--emulator');
     if (scopes?.length) parts.push(`--scope ${normalizeScopes(scopes.filter(isScope)).join(',')}`, '--force');
     return parts.join(' ');
-  }
-
-  /** Values that must never be printed: redacted from every error message. */
-  secrets(): string[] {
-    return this.#credentials ? [this.#credentials.clientSecret] : [];
   }
 
   /** Stops the in-process emulator, if one was started. */

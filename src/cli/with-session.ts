@@ -4,7 +4,7 @@ import { Session } from './session.ts';
 
 /**
  * Runs a command's body with a session for its profile: any error becomes one sentence on stderr
- * and its exit code (secrets redacted), and whatever the session started (the in-process
+ * and its exit code (secrets redacted, control characters escaped), and whatever the session started (the in-process
  * emulator) is stopped however the body ends.
  */
 export async function withSession(
@@ -17,7 +17,7 @@ export async function withSession(
     await session.config(); // read up front, so every message can name the right login command
     return await body(session);
   } catch (error) {
-    return reportError(io, error, session.secrets());
+    return reportError(session.io, error);
   } finally {
     await session.close();
   }

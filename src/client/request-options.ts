@@ -6,6 +6,7 @@
  */
 import { scopesForEndpoint, type EndpointScopes } from '../core/endpoint-scopes.ts';
 import { joinUrl } from '../core/endpoints.ts';
+import { apiPathProblem, isUnderApiBase } from './api-path.ts';
 
 /** The HTTP methods Strava's API uses. */
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -91,18 +92,19 @@ export function prepareRequest(apiBaseUrl: string, method: string, path: string,
   if (!METHODS.includes(upper)) throw new TypeError(`Unsupported method ${method}: use ${METHODS.join(', ')}.`);
   if (options.body !== undefined && options.form !== undefined) throw new TypeError('Give either body (JSON) or form, not both.');
   const base = new URL(apiBaseUrl);
+  const notUnderBase = (url: URL) => new TypeError(`${url.origin}${url.pathname} is not under the API base ${apiBaseUrl}: the access token is only sent there.`);
+  const problem = apiPathProblem(path);
+  if (problem) throw new TypeError(`Refusing the API path ${JSON.stringify(path)}: ${problem}.`);
   let relative = path;
   if (/^[a-z][a-z0-9+.-]*:/i.test(path)) {
     const absolute = new URL(path);
-    const basePath = base.pathname.replace(/\/+$/, '');
-    if (absolute.origin !== base.origin || !(absolute.pathname === basePath || absolute.pathname.startsWith(`${basePath}/`))) {
-      throw new TypeError(`${absolute.origin}${absolute.pathname} is not under the API base ${apiBaseUrl}: the access token is only sent there.`);
-    }
-    relative = absolute.pathname.slice(basePath.length) + absolute.search;
+    if (!isUnderApiBase(absolute, apiBaseUrl)) throw notUnderBase(absolute);
+    relative = absolute.pathname.slice(base.pathname.replace(/\/+$/, '').length) + absolute.search;
   }
   // `/api/v3/athlete` works whether or not the base ends in /api/v3 (the 2027 host has no prefix).
   relative = relative.replace(/^\/?api\/v3(?=\/|$|\?)/, '');
   const url = new URL(joinUrl(apiBaseUrl, relative));
+  if (!isUnderApiBase(url, apiBaseUrl)) throw notUnderBase(url);
   for (const [key, value] of Object.entries(options.query ?? {})) {
     if (value !== undefined && value !== null) url.searchParams.set(key, queryString(value));
   }

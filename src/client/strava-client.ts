@@ -10,6 +10,7 @@ import { MissingScopeError } from '../core/errors/missing-scope-error.ts';
 import { RateLimitError } from '../core/errors/rate-limit-error.ts';
 import { defaultFetch, send, type FetchLike, type ReadResponse } from '../core/http.ts';
 import { parseRateLimitHeaders, type RateLimitState } from '../core/rate-limit.ts';
+import { Redactor } from '../core/redactor.ts';
 import { limitsOf, limitsWithin, resolveLimits, type RequestLimits } from '../core/request-limits.ts';
 import { DEFAULT_RETRY, realSleep, withRetry, type RetryPolicy, type Sleep } from '../core/retry.ts';
 import { missingScopes, type Scope } from '../core/scopes.ts';
@@ -364,6 +365,8 @@ export class StravaClient {
       ...(call.body !== undefined && { body: call.body }),
       ...(call.signal && { signal: call.signal }),
     };
+    // A server that echoes the request must not get the token into the error.
+    const redactor = new Redactor([token.accessToken]);
     return withRetry(
       async (_attempt, remainingMs) => {
         try {
@@ -372,6 +375,7 @@ export class StravaClient {
             clock: this.#clock,
             grantedScopes: token.scopes ?? [],
             limits: limitsWithin(this.#limits, remainingMs),
+            redactor,
           });
         } catch (error) {
           // Strava's `401 AccessToken/…_permission/missing` gets this client's login command.

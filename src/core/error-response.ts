@@ -14,6 +14,7 @@ import { StravaServerError } from './errors/server-error.ts';
 import { StravaApiError, describeFaults, type StravaFault } from './errors/strava-api-error.ts';
 import type { StravaAuthError } from './errors/strava-auth-error.ts';
 import { parseRateLimitHeaders, rateLimitReset } from './rate-limit.ts';
+import type { Redactor } from './redactor.ts';
 import { SCOPES, isScope, type Scope } from './scopes.ts';
 
 /** What the caller knows about the failed request, to make the error precise. */
@@ -25,12 +26,27 @@ export interface ErrorContext {
   grantedScopes?: readonly Scope[];
   /** The command that logs in again, for errors whose remedy is a login. */
   loginCommand?: string;
+  /**
+   * The secrets the request carried (token, client secret, Basic credentials, code): a server
+   * that echoes the request must not put them into the error.
+   */
+  redactor?: Redactor;
 }
 
 interface ErrorBody {
   message?: string;
   faults: StravaFault[];
   text: string;
+}
+
+/** The body with every known secret taken out of every string in it, before any error sees it. */
+function redactBody(body: ErrorBody, redactor: Redactor | undefined): ErrorBody {
+  if (!redactor) return body;
+  return {
+    ...(body.message === undefined ? {} : { message: redactor.redact(body.message) }),
+    faults: redactor.redactValue(body.faults),
+    text: redactor.redact(body.text),
+  };
 }
 
 function readBody(text: string): ErrorBody {
@@ -58,7 +74,9 @@ function scopeFromPermissionField(field: string): Scope | undefined {
  * Unrecognized shapes become a plain {@link StravaApiError} with the status and faults kept.
  */
 export function errorFromResponse(status: number, headers: Headers, text: string, context: ErrorContext): StravaAuthError {
-  const body = readBody(text);
+  // Every string of the server's answer enters an error through here, so this is where secrets
+  // the request carried are taken out.
+  const body = redactBody(readBody(text), context.redactor);
   const base = { status, faults: body.faults, stravaMessage: body.message };
   const has = (resource: string | RegExp, field?: string | RegExp, code?: string | RegExp): StravaFault | undefined =>
     body.faults.find(

@@ -3,6 +3,7 @@ import { errorFromResponse, type ErrorContext } from './error-response.ts';
 import { NetworkError } from './errors/network-error.ts';
 import { RequestTimeoutError } from './errors/request-timeout-error.ts';
 import { ResponseTooLargeError } from './errors/response-too-large-error.ts';
+import { Redactor } from './redactor.ts';
 import { resolveLimits, type RequestLimits } from './request-limits.ts';
 
 /** The fetch function strava-auth calls; pass your own (a proxy, a test double, a worker's fetch). */
@@ -24,6 +25,8 @@ export interface BoundedRequestContext {
   endpoint: string;
   /** Defaults: {@link DEFAULT_REQUEST_TIMEOUT_MS}, {@link DEFAULT_MAX_RESPONSE_BYTES}. */
   limits?: Partial<RequestLimits> | undefined;
+  /** The request's secrets, kept out of a network error's text. */
+  redactor?: Redactor | undefined;
 }
 
 /**
@@ -32,7 +35,8 @@ export interface BoundedRequestContext {
  * `limits.timeoutMs` ({@link RequestTimeoutError}); the body is read chunk by chunk and reading
  * stops past `limits.maxResponseBytes` ({@link ResponseTooLargeError}), so an endless body costs at
  * most the cap. Other failures become {@link NetworkError}. Errors name the origin and the
- * endpoint, never the query, body or userinfo. The status is not judged here (see {@link send}).
+ * endpoint, never the query, body, userinfo or a secret of the request (`context.redactor`). The
+ * status is not judged here (see {@link send}).
  *
  * The deadline does not rely on `fetch` honouring the abort signal: every wait is also raced
  * against it, so a replaced fetch that ignores signals is bounded too.
@@ -62,7 +66,7 @@ export async function fetchBounded(fetchFn: FetchLike, url: URL, init: RequestIn
     return { status: response.status, headers: response.headers, text };
   } catch (error) {
     if (error instanceof RequestTimeoutError || error instanceof ResponseTooLargeError) throw error;
-    throw new NetworkError(`${origin}${url.pathname}`, error);
+    throw new NetworkError(`${origin}${url.pathname}`, error, undefined, context.redactor);
   } finally {
     clearTimeout(timer);
   }
@@ -102,7 +106,8 @@ async function readCapped(response: Response, limit: number, expired: Promise<ne
 
 /**
  * Sends a request within its limits (see {@link fetchBounded}) and reads the body. Non-2xx
- * answers become the typed error of their shape.
+ * answers become the typed error of their shape. Neither errors nor their text carry a secret of
+ * the request (`context.redactor`) or the URL's userinfo.
  */
 export async function send(
   fetchFn: FetchLike,
@@ -110,9 +115,10 @@ export async function send(
   init: RequestInit,
   context: ErrorContext & { clock: Clock; limits?: Partial<RequestLimits> | undefined },
 ): Promise<ReadResponse> {
-  const response = await fetchBounded(fetchFn, url, init, context);
+  const redactor = url.username || url.password ? (context.redactor?.copy() ?? new Redactor()).addUrl(url) : context.redactor;
+  const response = await fetchBounded(fetchFn, url, init, { ...context, redactor });
   if (response.status < 200 || response.status > 299) {
-    throw errorFromResponse(response.status, response.headers, response.text, context);
+    throw errorFromResponse(response.status, response.headers, response.text, { ...context, redactor });
   }
   return response;
 }

@@ -22,3 +22,5 @@ export * from './transient-error.ts';
 export * from './http.ts';
 export * from './error-response.ts';
 export * from './errors/index.ts';
+export * from './redactor.ts';
+export * from './terminal-text.ts';

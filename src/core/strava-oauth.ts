@@ -1,5 +1,6 @@
 import { AuthorizationRequest } from './authorization-request.ts';
 import type { AuthorizationUrlOptions } from './authorize-url.ts';
+import { REDACTED } from './redactor.ts';
 import type { Scope } from './scopes.ts';
 import { deauthorize, exchangeCode, refreshTokens, revokeToken, type OAuthConfig } from './token-endpoint.ts';
 import type { TokenSet } from './token-set.ts';
@@ -67,6 +68,6 @@ export class StravaOAuth {
 
   /** The client secret is left out. */
   toJSON(): Record<string, unknown> {
-    return { clientId: this.config.clientId, clientSecret: '[redacted]', redirectUri: this.config.redirectUri, baseUrl: this.config.baseUrl };
+    return { clientId: this.config.clientId, clientSecret: REDACTED, redirectUri: this.config.redirectUri, baseUrl: this.config.baseUrl };
   }
 }

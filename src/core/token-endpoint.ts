@@ -1,6 +1,7 @@
 import { systemClock, type Clock } from './clock.ts';
 import { STRAVA_OAUTH_BASE_URL, joinUrl } from './endpoints.ts';
 import { defaultFetch, send, type FetchLike } from './http.ts';
+import { Redactor } from './redactor.ts';
 import { limitsOf, limitsWithin } from './request-limits.ts';
 import { DEFAULT_RETRY, withRetry, type RetryPolicy, type Sleep } from './retry.ts';
 import type { Scope } from './scopes.ts';
@@ -36,15 +37,17 @@ function resolve(config: OAuthConfig) {
   } satisfies { base: string; fetch: FetchLike; clock: Clock; limits: object };
 }
 
-async function postTokenEndpoint(config: OAuthConfig, params: Record<string, string>) {
+/** `params` are the grant's own (the code or the refresh token): secrets, like the client secret. */
+async function postTokenEndpoint(config: OAuthConfig, grantType: string, params: Record<string, string>) {
   const { base, fetch, clock, limits } = resolve(config);
   // Strava wants the client credentials in the body; HTTP Basic is not honoured on /oauth/token.
-  const body = new URLSearchParams({ client_id: String(config.clientId), client_secret: config.clientSecret, ...params });
+  const body = new URLSearchParams({ client_id: String(config.clientId), client_secret: config.clientSecret, grant_type: grantType, ...params });
+  const redactor = new Redactor([config.clientSecret, ...Object.values(params)]);
   return send(
     fetch,
     new URL(joinUrl(base, '/oauth/token')),
     { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' }, body },
-    { endpoint: 'POST /oauth/token', clock, limits, ...(config.loginCommand ? { loginCommand: config.loginCommand } : {}) },
+    { endpoint: 'POST /oauth/token', clock, limits, redactor, ...(config.loginCommand ? { loginCommand: config.loginCommand } : {}) },
   );
 }
 
@@ -57,7 +60,7 @@ async function postTokenEndpoint(config: OAuthConfig, params: Record<string, str
  * const tokens = await exchangeCode(config, code, { scopes });
  */
 export async function exchangeCode(config: OAuthConfig, code: string, options: { scopes: readonly Scope[] }): Promise<TokenSet> {
-  const response = await postTokenEndpoint(config, { grant_type: 'authorization_code', code });
+  const response = await postTokenEndpoint(config, 'authorization_code', { code });
   return parseTokenResponse(response.status, response.text, { scopes: options.scopes, clock: resolve(config).clock });
 }
 
@@ -71,7 +74,7 @@ export async function refreshTokens(
   config: OAuthConfig,
   current: TokenSet | { refreshToken: string; scopes: readonly Scope[]; athlete?: AthleteSummary },
 ): Promise<TokenSet> {
-  const response = await postTokenEndpoint(config, { grant_type: 'refresh_token', refresh_token: current.refreshToken });
+  const response = await postTokenEndpoint(config, 'refresh_token', { refresh_token: current.refreshToken });
   return parseTokenResponse(response.status, response.text, {
     scopes: current.scopes,
     athlete: current.athlete,
@@ -93,6 +96,7 @@ export async function revokeToken(
   const body = new URLSearchParams({ token });
   if (hint) body.set('token_type_hint', hint);
   const basic = btoa(`${config.clientId}:${config.clientSecret}`);
+  const redactor = new Redactor([token]).addBasic(config.clientId, config.clientSecret);
   await withRetry(
     (_attempt, remainingMs) =>
       send(
@@ -103,7 +107,7 @@ export async function revokeToken(
           headers: { authorization: `Basic ${basic}`, 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
           body,
         },
-        { endpoint: 'POST /oauth/revoke', clock, limits: limitsWithin(limits, remainingMs) },
+        { endpoint: 'POST /oauth/revoke', clock, limits: limitsWithin(limits, remainingMs), redactor },
       ),
     { policy: config.retry ?? DEFAULT_RETRY, shouldRetry: isTransientError, sleep: config.sleep, clock },
   );
@@ -122,6 +126,6 @@ export async function deauthorize(
     fetch,
     new URL(joinUrl(base, '/oauth/deauthorize')),
     { method: 'POST', headers: { authorization: `Bearer ${accessToken}`, accept: 'application/json' } },
-    { endpoint: 'POST /oauth/deauthorize', clock, limits },
+    { endpoint: 'POST /oauth/deauthorize', clock, limits, redactor: new Redactor([accessToken]) },
   );
 }

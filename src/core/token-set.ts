@@ -1,3 +1,4 @@
+import { REDACTED } from './redactor.ts';
 import type { Clock } from './clock.ts';
 import { normalizeScopes, missingScopes, type Scope } from './scopes.ts';
 
@@ -28,7 +29,6 @@ export interface TokenSetData {
   tokenType?: 'Bearer';
 }
 
-const REDACTED = '[redacted]';
 
 function assertData(data: TokenSetData): void {
   if (typeof data !== 'object' || data === null) throw new TypeError('token set: expected an object');

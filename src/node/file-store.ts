@@ -15,7 +15,7 @@ import { isSealed, type TokenCipher } from '../tokens/token-cipher.ts';
 import { defaultTokenDir } from './config-dir.ts';
 import { CorruptTokenFileError } from './errors/corrupt-token-file-error.ts';
 import { DEFAULT_STALE_LOCK_MS, removeLockDrafts, withFileLock } from './file-lock.ts';
-import { emitWarning, ensurePrivateDir, permissionWarning, syncDir, isTempFileOf, writeFileAtomic, type Warn } from './private-files.ts';
+import { emitWarning, ensurePrivateDir, permissionWarning, syncDir, isTempFileOf, syntaxErrorPlace, writeFileAtomic, type Warn } from './private-files.ts';
 
 /**
  * The newest token file format this release reads and writes. Version 1 holds the tokens in
@@ -50,14 +50,6 @@ export interface FileStoreOptions {
 
 function errorCode(error: unknown): string {
   return (error as NodeJS.ErrnoException | undefined)?.code ?? '';
-}
-
-/** Where a JSON syntax error is, as line and column; V8's own message quotes the text (secrets). */
-function syntaxErrorPlace(error: unknown, text: string): string {
-  const position = /at position (\d+)/.exec(error instanceof Error ? error.message : '')?.[1];
-  if (position === undefined) return '';
-  const before = text.slice(0, Number(position)).split('\n');
-  return ` (line ${before.length}, column ${(before.at(-1)?.length ?? 0) + 1})`;
 }
 
 /** A token file as read from disk: a whole record, or one whose tokens are sealed. */

@@ -58,14 +58,52 @@ export async function ensurePrivateFile(path: string): Promise<void> {
 /**
  * The warning for a file or directory other users can get at, with the command that fixes it,
  * or undefined when `mode` is private. Windows has no such mode bits, so it never warns there.
+ * `holds` says what is at stake (default: Strava tokens; "the Strava client secret" for a profile).
  */
-export function permissionWarning(path: string, mode: number, kind: 'file' | 'directory'): string | undefined {
+export function permissionWarning(path: string, mode: number, kind: 'file' | 'directory', holds = 'Strava tokens'): string | undefined {
   if (onWindows || (mode & 0o077) === 0) return undefined;
   const wanted = kind === 'file' ? '600' : '700';
   return (
-    `strava-auth: the ${kind} ${path} is accessible by other users (mode ${(mode & 0o777).toString(8).padStart(3, '0')}) and holds Strava tokens. ` +
+    `strava-auth: the ${kind} ${path} is accessible by other users (mode ${(mode & 0o777).toString(8).padStart(3, '0')}) and holds ${holds}. ` +
     `Fix it with: chmod ${wanted} ${shellQuote(path)}`
   );
+}
+
+/**
+ * Reads a file that holds secrets (a profile with the client secret, a `.env`), and warns through
+ * `warn` with the same sentence and `chmod` fix as for token files when other users can read it.
+ * `holds` names what is at stake, or is a function of the text (undefined: nothing secret in it,
+ * no warning). Resolves undefined when the file does not exist.
+ */
+export async function readPrivateFile(
+  path: string,
+  options: { warn: Warn; holds: string | ((text: string) => string | undefined) },
+): Promise<string | undefined> {
+  let handle: Awaited<ReturnType<typeof open>>;
+  try {
+    handle = await open(path, 'r');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+  try {
+    // One handle for the mode and the text, so the warning is about the file that was read.
+    const [{ mode }, text] = await Promise.all([handle.stat(), handle.readFile('utf8')]);
+    const holds = typeof options.holds === 'string' ? options.holds : options.holds(text);
+    const warning = holds === undefined ? undefined : permissionWarning(path, mode, 'file', holds);
+    if (warning) options.warn(warning);
+    return text;
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Where a JSON syntax error is, as line and column; V8's own message quotes the text (secrets). */
+export function syntaxErrorPlace(error: unknown, text: string): string {
+  const position = /at position (\d+)/.exec(error instanceof Error ? error.message : '')?.[1];
+  if (position === undefined) return '';
+  const before = text.slice(0, Number(position)).split('\n');
+  return ` (line ${before.length}, column ${(before.at(-1)?.length ?? 0) + 1})`;
 }
 
 /** fsync of a directory, so a rename in it survives a power cut. Some systems cannot; that is fine. */

@@ -2,6 +2,7 @@ import type { HttpMethod, QueryValue } from '../../client/index.ts';
 import { parseCommandArgs } from '../args.ts';
 import { clientFor, formatJson } from '../api-client.ts';
 import { UsageError } from '../usage-error.ts';
+import { apiPathArgument } from '../flag-values.ts';
 import { EXIT, EXIT_CODES_HELP } from '../exit-codes.ts';
 import type { Command } from '../main.ts';
 import { withSession } from '../with-session.ts';
@@ -63,7 +64,7 @@ export const command: Command = {
     if (!path || extra.length > 0 || (hasMethod ? false : second !== undefined)) {
       throw new UsageError('api takes [METHOD] PATH, e.g. strava-auth api GET /athlete/activities');
     }
-    if (!path.startsWith('/')) throw new UsageError(`PATH starts with a slash, e.g. /athlete; got "${path}".`);
+    apiPathArgument(path); // before anything is sent: the token never leaves the API base
     if (values.paginate && method !== 'GET') throw new UsageError('--paginate works with GET only.');
     const fields = parseFields(values.field ?? []);
     return withSession(io, values, async (session) => {

@@ -1,6 +1,7 @@
-import { exchangeCode, normalizeScopes, parseCallback, parseScopes, readCallbackUnchecked, type Scope } from '../../core/index.ts';
+import { exchangeCode, normalizeScopes, parseCallback, readCallbackUnchecked, type Scope } from '../../core/index.ts';
 import { parseCommandArgs } from '../args.ts';
 import { UsageError } from '../usage-error.ts';
+import { scopeFlag } from '../flag-values.ts';
 import { EXIT, EXIT_CODES_HELP } from '../exit-codes.ts';
 import type { Command } from '../main.ts';
 import { deletePending, readPending } from '../pending-authorization.ts';
@@ -33,6 +34,7 @@ export const command: Command = {
     const { values, positionals } = parseCommandArgs(argv, { scope: { type: 'string', short: 's' }, json: { type: 'boolean' } }, HELP, true);
     if (positionals.length !== 1) throw new UsageError('exchange takes one argument: the code, or the whole address the browser landed on.');
     const input = positionals[0]!.trim();
+    const scopeList = values.scope === undefined ? undefined : scopeFlag(values.scope, io);
     return withSession(io, values, async (session) => {
       await session.assertTokensStorable();
       const pending = await readPending(session.configDir, session.profile);
@@ -52,11 +54,12 @@ export const command: Command = {
         requested = pending?.scopes ?? scopes;
       } else {
         code = input;
-        scopes = normalizeScopes(['read', ...(values.scope ? parseScopes(values.scope, warn) : (pending?.scopes ?? []))]);
+        scopes = normalizeScopes(['read', ...(scopeList ?? pending?.scopes ?? [])]);
         requested = scopes;
         scopesKnown = values.scope !== undefined;
         if (!scopesKnown) warn(`a bare code does not say which scopes were granted; assuming ${scopes.join(',')} (pass --scope, or the whole address).`);
       }
+      session.redactor.add(code);
       const oauth = await session.oauthConfig({ prompt: true });
       const tokens = await exchangeCode(oauth, code, { scopes });
       await deletePending(session.configDir, session.profile);

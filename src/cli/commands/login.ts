@@ -5,14 +5,13 @@ import {
   exchangeCode,
   limitsWithin,
   normalizeScopes,
-  parseScopes,
   type CallbackResult,
   type Scope,
   type TokenSet,
 } from '../../core/index.ts';
 import { parseCommandArgs } from '../args.ts';
 import { openBrowser } from '../browser.ts';
-import { UsageError } from '../usage-error.ts';
+import { portFlag, scopeFlag, secondsFlag } from '../flag-values.ts';
 import { EXIT, EXIT_CODES_HELP } from '../exit-codes.ts';
 import { startLoopbackServer, type CallbackReply } from '../loopback-server.ts';
 import type { Command } from '../main.ts';
@@ -84,12 +83,11 @@ export const command: Command = {
       timeout: { type: 'string' },
       json: { type: 'boolean' },
     }, HELP);
-    const port = values.port === undefined ? 0 : Number(values.port);
-    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port takes a port number (0-65535); got "${values.port}".`);
-    const timeoutSeconds = values.timeout === undefined ? 300 : Number(values.timeout);
-    if (!(timeoutSeconds > 0)) throw new UsageError(`--timeout takes a number of seconds; got "${values.timeout}".`);
+    // Everything the person typed is checked before anything is sent (exit 2).
+    const port = portFlag(values.port);
+    const timeoutSeconds = secondsFlag('--timeout', values.timeout, 300);
+    const requested = scopeFlag(values.scope ?? DEFAULT_LOGIN_SCOPES, io);
     return withSession(io, values, async (session) => {
-      const requested = parseScopes(values.scope ?? DEFAULT_LOGIN_SCOPES, (w) => io.stderr.write(`${session.style.yellow('warning:')} ${w}\n`));
       try {
         await session.assertTokensStorable();
         const oauth = await session.oauthConfig({ prompt: true });
@@ -120,6 +118,7 @@ export const command: Command = {
             return { status: 400, html: errorPage('Login failed', error instanceof Error ? error.message : String(error)) };
           }
           finishing = true;
+          session.redactor.add(result.code);
           try {
             const tokens = await exchangeCode(oauth, result.code, { scopes: result.scopes });
             settle.resolve({ tokens, callback: result, scopesKnown: !bareCode });

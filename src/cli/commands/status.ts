@@ -1,4 +1,4 @@
-import { systemClock, TokenSet } from '../../core/index.ts';
+import { escapeControlCharacters, systemClock, TokenSet } from '../../core/index.ts';
 import { NotLoggedInError } from '../../tokens/errors/not-logged-in-error.ts';
 import { parseCommandArgs } from '../args.ts';
 import { EXIT, EXIT_CODES_HELP } from '../exit-codes.ts';
@@ -62,7 +62,7 @@ export const command: Command = {
           `  Athlete:   ${athleteName(tokens)}`,
           `  Scopes:    ${tokens.scopes.join(', ')}`,
           `  Access:    ${expiresIn > 0 ? green(expiryInWords(expiresIn)) : yellow(`${expiryInWords(expiresIn)} (the next strava-auth token refreshes it)`)} (${new Date(tokens.expiresAt * 1000).toISOString()})`,
-          `  Refresh:   ${record.invalid ? red(`refused by Strava: ${record.invalid.reason}; run ${session.loginCommand()}`) : 'valid'}`,
+          `  Refresh:   ${record.invalid ? red(`refused by Strava: ${escapeControlCharacters(record.invalid.reason)}; run ${session.loginCommand()}`) : 'valid'}`,
           `  Strava:    ${strava}`,
           `  Client ID: ${config?.clientId ?? 'unknown'}`,
           `  Stored in: ${tokenFile}`,

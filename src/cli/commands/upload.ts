@@ -1,4 +1,5 @@
 import type { Upload, UploadDataType } from '../../client/index.ts';
+import { escapeControlCharacters } from '../../core/index.ts';
 import { readUploadFile } from '../../node/read-upload-file.ts';
 import { parseCommandArgs } from '../args.ts';
 import { clientFor, formatJson } from '../api-client.ts';
@@ -62,7 +63,7 @@ export const command: Command = {
         const tty = Boolean(io.stderr.isTTY);
         let last = '';
         const progress = (upload: Upload) => {
-          const line = `${file.filename}: ${upload.error ?? upload.status}`;
+          const line = escapeControlCharacters(`${file.filename}: ${upload.error ?? upload.status}`);
           if (line === last) return;
           last = line;
           io.stderr.write(tty ? `\r\x1b[2K${line}` : `${line}\n`);

@@ -1,6 +1,7 @@
-import { buildAuthorizationUrl, parseScopes } from '../../core/index.ts';
+import { buildAuthorizationUrl } from '../../core/index.ts';
 import { parseCommandArgs } from '../args.ts';
 import { UsageError } from '../usage-error.ts';
+import { scopeFlag } from '../flag-values.ts';
 import { EXIT, EXIT_CODES_HELP } from '../exit-codes.ts';
 import type { Command } from '../main.ts';
 import { savePending } from '../pending-authorization.ts';
@@ -40,13 +41,13 @@ export const command: Command = {
     const redirectUri = values['redirect-uri'];
     if (!redirectUri) throw new UsageError('--redirect-uri is required, e.g. --redirect-uri http://localhost:8080/callback');
     if (!URL.canParse(redirectUri)) throw new UsageError(`--redirect-uri must be an absolute URL; got "${redirectUri}".`);
+    const scopes = scopeFlag(values.scope ?? DEFAULT_LOGIN_SCOPES, io);
     return withSession(io, values, async (session) => {
       if (await session.usesEmulator()) {
         throw new UsageError(
           'The built-in emulator only runs while a command runs, so its URLs would lead nowhere. Start one that stays up (strava-auth emulator) and point at it with STRAVA_BASE_URL, or use strava-auth login --emulator.',
         );
       }
-      const scopes = parseScopes(values.scope ?? DEFAULT_LOGIN_SCOPES, (w) => io.stderr.write(`${session.style.yellow('warning:')} ${w}\n`));
       const { clientId } = await session.credentials({ prompt: true });
       const { oauthBaseUrl } = await session.endpoints();
       const { url, state } = buildAuthorizationUrl({

@@ -43,8 +43,8 @@ export async function migrate(argv: string[], io: Io): Promise<number> {
   const from = parseStoreSpec(values.from, io.cwd);
   const to = parseStoreSpec(values.to, io.cwd);
   if (sameStore(from, to)) throw new UsageError(`--from and --to name the same store (${describeStoreSpec(from)}).`);
-  return withStores(io, [from, to], async ({ stores: [source, target], secrets }) => {
-    const report = new BulkReport<CopyOutcome>({ io, style: styleFor(io), wording: WORDING, secrets, json: values.json ?? false });
+  return withStores(io, [from, to], async ({ stores: [source, target] }) => {
+    const report = new BulkReport<CopyOutcome>({ io, style: styleFor(io), wording: WORDING, json: values.json ?? false });
     const outcomes = await copyTokens({ from: source!, to: target!, onResult: (result) => report.line(result) });
     const { copied, unchanged, targetNewer, gone, failed } = outcomes.counts;
     const others = [

@@ -41,9 +41,9 @@ const WORDING: OutcomeWording<ReencryptOutcome> = {
 export async function reencrypt(argv: string[], io: Io): Promise<number> {
   const { values } = parseCommandArgs(argv, { store: { type: 'string' }, json: { type: 'boolean' } }, REENCRYPT_HELP);
   const spec = parseStoreSpec(values.store ?? join(resolveConfigDir({ env: io.env }), 'tokens'), io.cwd);
-  return withStores(io, [spec], async ({ stores: [store], cipher, secrets }) => {
+  return withStores(io, [spec], async ({ stores: [store], cipher }) => {
     if (!cipher) throw new UsageError(`tokens reencrypt encrypts with ${ENCRYPTION_KEY_VARIABLE}, which is not set.`);
-    const report = new BulkReport<ReencryptOutcome>({ io, style: styleFor(io), wording: WORDING, secrets, json: values.json ?? false });
+    const report = new BulkReport<ReencryptOutcome>({ io, style: styleFor(io), wording: WORDING, json: values.json ?? false });
     const outcomes = await reencryptStore(store!, { onResult: (result) => report.line(result) });
     const { rewritten, failed } = outcomes.counts;
     const where = describeStoreSpec(spec);
