@@ -6,7 +6,6 @@ import { jsonLog } from '../../server/service-log.ts';
 import { createTokenService } from '../../server/token-service.ts';
 import { cipherFromEnv } from '../../tokens/cipher-from-env.ts';
 import { parseCommandArgs } from '../args.ts';
-import { reportError } from '../error-report.ts';
 import { EXIT, EXIT_CODES_HELP } from '../exit-codes.ts';
 import type { Io } from '../io.ts';
 import type { Command } from '../main.ts';
@@ -112,7 +111,9 @@ async function serve(argv: string[], io: Io): Promise<number> {
   const returnTo = (values['return-to'] ?? []).map((url) => parseUrl(url, '--return-to')!);
   return withSession(io, values, async (session) => {
     const spec = parseStoreSpec(values.db ?? `sqlite:${join(session.configDir, 'serve.db')}`, io.cwd);
-    const secrets = specSecrets(spec);
+    const apiKeys = apiKeysFromEnv(io.env.STRAVA_AUTH_API_KEYS);
+    // Never printed, whatever a message quotes: the database password and the API keys.
+    for (const secret of [...specSecrets(spec), ...apiKeys]) io.redactor?.add(secret);
     const oauth = await session.oauthConfig();
     const { oauthBaseUrl, apiBaseUrl, emulator } = await session.endpoints();
     const log = jsonLog((line) => io.stderr.write(line));
@@ -127,7 +128,7 @@ async function serve(argv: string[], io: Io): Promise<number> {
         oauth: { clientId: oauth.clientId, clientSecret: oauth.clientSecret, baseUrl: oauthBaseUrl },
         apiBaseUrl,
         publicUrl: () => publicUrl ?? listening,
-        apiKeys: apiKeysFromEnv(io.env.STRAVA_AUTH_API_KEYS),
+        apiKeys,
         allowedReturnTo: returnTo,
         log,
         // SEAM(webhooks): webhookRoutes: (await import('../../server/webhook-routes.ts')).webhookRoutes,
@@ -153,8 +154,6 @@ async function serve(argv: string[], io: Io): Promise<number> {
       await running.close();
       log('info', 'stopped', {});
       return EXIT.ok;
-    } catch (error) {
-      return reportError(io, error, [...session.secrets(), ...secrets]);
     } finally {
       await stores?.close();
     }

@@ -33,6 +33,7 @@ export async function keys(argv: string[], io: Io): Promise<number> {
     throw new UsageError(action === 'revoke' ? 'serve keys revoke takes one key id (see serve keys list).' : `serve keys ${action} takes no arguments.`);
   }
   const spec = parseStoreSpec(values.db ?? `sqlite:${join(resolveConfigDir({ env: io.env }), 'serve.db')}`, io.cwd);
+  for (const secret of specSecrets(spec)) io.redactor?.add(secret);
   try {
     const store = await openServiceStore(spec);
     try {
@@ -62,6 +63,6 @@ export async function keys(argv: string[], io: Io): Promise<number> {
       await store.close();
     }
   } catch (error) {
-    return reportError(io, error, specSecrets(spec));
+    return reportError(io, error);
   }
 }
