@@ -12,6 +12,8 @@ import { SqliteStore } from '../../src/sqlite/sqlite-store.ts';
 import { startNodeServer, type RunningServer } from '../../src/server/node-runner.ts';
 import { jsonLog } from '../../src/server/service-log.ts';
 import { createTokenService, type TokenService, type TokenServiceOptions } from '../../src/server/token-service.ts';
+import type { ServiceStore } from '../../src/server/service-store.ts';
+import type { TokenStore } from '../../src/tokens/token-store.ts';
 
 /** The API key every test service accepts. */
 export const TEST_API_KEY = 'test-key-0123456789';
@@ -36,7 +38,40 @@ export async function tempDatabase(t: TestContext): Promise<string> {
   return join(dir, 'service.db');
 }
 
-/** Starts a service on `dbPath` (a new one by default) against `emu`, with the emulator's clock. */
+/** A service over any stores, served on 127.0.0.1: what every test service is. */
+export type ServedStores = Omit<TestService, 'store' | 'serviceStore' | 'dbPath'>;
+
+/** Serves a token service on `store` and `serviceStore` against `emu`, with the emulator's clock. */
+export async function serveStores(
+  t: TestContext,
+  emu: Emulator,
+  stores: { store: TokenStore; serviceStore: ServiceStore },
+  overrides: Partial<TokenServiceOptions> = {},
+): Promise<ServedStores> {
+  const logs: string[] = [];
+  let url = '';
+  const service = createTokenService({
+    ...stores,
+    oauth: { clientId: emu.clientId, clientSecret: emu.clientSecret, baseUrl: emu.url },
+    clock: emu.clock,
+    publicUrl: () => url,
+    apiKeys: [TEST_API_KEY],
+    log: jsonLog((line) => logs.push(line), emu.clock),
+    ...overrides,
+  });
+  const running = await startNodeServer(service);
+  url = running.url;
+  t.after(() => running.close(0));
+  return {
+    url,
+    service,
+    running,
+    logs,
+    api: (path, init = {}) => fetch(`${url}${path}`, { ...init, headers: { authorization: `Bearer ${TEST_API_KEY}`, ...init.headers } }),
+  };
+}
+
+/** Starts a service on SQLite file `dbPath` (a new one by default) against `emu`. */
 export async function startTestService(
   t: TestContext,
   emu: Emulator,
@@ -47,35 +82,13 @@ export async function startTestService(
   const serviceStore = new SqliteServiceStore({ path: dbPath });
   await store.open();
   await serviceStore.open();
-  const logs: string[] = [];
-  let url = '';
-  const service = createTokenService({
-    store,
-    serviceStore,
-    oauth: { clientId: emu.clientId, clientSecret: emu.clientSecret, baseUrl: emu.url },
-    clock: emu.clock,
-    publicUrl: () => url,
-    apiKeys: [TEST_API_KEY],
-    log: jsonLog((line) => logs.push(line), emu.clock),
-    ...options.overrides,
-  });
-  const running = await startNodeServer(service);
-  url = running.url;
+  const served = await serveStores(t, emu, { store, serviceStore }, options.overrides);
   t.after(async () => {
-    await running.close(0);
+    await served.running.close(0); // the server stops before its stores close
     store.close();
     await serviceStore.close();
   });
-  return {
-    url,
-    service,
-    store,
-    serviceStore,
-    running,
-    dbPath,
-    logs,
-    api: (path, init = {}) => fetch(`${url}${path}`, { ...init, headers: { authorization: `Bearer ${TEST_API_KEY}`, ...init.headers } }),
-  };
+  return { ...served, store, serviceStore, dbPath };
 }
 
 /**
