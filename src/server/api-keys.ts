@@ -6,6 +6,8 @@
 import { constantTimeEqual, randomToken } from '../core/random.ts';
 import type { ApiKeyRecord, ServiceStore } from './service-store.ts';
 
+const MAX_REMEMBERED_HASHES = 1024;
+
 const KEY_PATTERN = /^sak_([0-9a-f]{12})_[A-Za-z0-9_-]{43,}$/;
 
 /** A new key, and the record to store for it (the key itself is shown once, never stored). */
@@ -49,6 +51,12 @@ export function bearerCredential(header: string | undefined): string | undefined
 export class ApiKeyVerifier {
   readonly #store: ServiceStore;
   readonly #envHashes: Promise<string[]>;
+  /**
+   * Hashes of keys presented lately: hashing is a third of a cached token request's CPU. Bounded
+   * (cleared when full), so keys sprayed by a client cannot grow it; holds nothing the process
+   * did not already see in a request.
+   */
+  readonly #hashes = new Map<string, string>();
 
   constructor(store: ServiceStore, envKeys: readonly string[]) {
     this.#store = store;
@@ -58,7 +66,12 @@ export class ApiKeyVerifier {
   /** Whether `key` is a live key. Store failures propagate (the caller answers 503, not 401). */
   async verify(key: string | undefined): Promise<boolean> {
     if (key === undefined) return false;
-    const presented = await hashApiKey(key);
+    let presented = this.#hashes.get(key);
+    if (presented === undefined) {
+      presented = await hashApiKey(key);
+      if (this.#hashes.size >= MAX_REMEMBERED_HASHES) this.#hashes.clear();
+      this.#hashes.set(key, presented);
+    }
     const hashes = [...(await this.#envHashes), ...(await this.#store.listApiKeys()).map((record) => record.hash)];
     let found = false;
     // Every hash is compared, so the time says nothing about which one (if any) matched.

@@ -88,10 +88,12 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
   const app = new Hono();
   app.use('*', async (c, next) => {
     const start = performance.now();
+    // Set before the handler answers: a header added to a finished response makes Hono copy it
+    // into a streamed one, which costs a third of a cached token request.
+    c.header('x-content-type-options', 'nosniff');
     await next();
     const route = c.res.status === 404 && routePath(c, -1) === '*' ? 'unmatched' : routePath(c, -1);
     metrics.requests.inc({ method: c.req.method, route, status: c.res.status });
-    c.header('x-content-type-options', 'nosniff');
     // The path only: a query may carry a code or a state.
     log('info', 'request', { method: c.req.method, route, path: new URL(c.req.url).pathname, status: c.res.status, ms: Math.round((performance.now() - start) * 10) / 10 });
   });

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { joinUrl } from '../../core/endpoints.ts';
 import { apiKeysFromEnv } from '../../server/api-keys.ts';
 import { startNodeServer } from '../../server/node-runner.ts';
-import { jsonLog } from '../../server/service-log.ts';
+import { batchedWriter, jsonLog } from '../../server/service-log.ts';
 import { createTokenService } from '../../server/token-service.ts';
 import { cipherFromEnv } from '../../tokens/cipher-from-env.ts';
 import { parseCommandArgs } from '../args.ts';
@@ -116,7 +116,8 @@ async function serve(argv: string[], io: Io): Promise<number> {
     for (const secret of [...specSecrets(spec), ...apiKeys]) io.redactor?.add(secret);
     const oauth = await session.oauthConfig();
     const { oauthBaseUrl, apiBaseUrl, emulator } = await session.endpoints();
-    const log = jsonLog((line) => io.stderr.write(line));
+    const logWriter = batchedWriter((text) => io.stderr.write(text));
+    const log = jsonLog(logWriter.write);
     let stores: ServiceStores | undefined;
     try {
       stores = await openServiceStores(spec, { cipher: await cipherFromEnv(io.env), warn: (message) => log('warn', message) });
@@ -156,6 +157,7 @@ async function serve(argv: string[], io: Io): Promise<number> {
       return EXIT.ok;
     } finally {
       await stores?.close();
+      logWriter.flush();
     }
   });
 }
