@@ -54,6 +54,8 @@ export interface TokenService {
   athletes: AthleteTokens;
   /** The Fetch-API entry point: what a runtime adapter calls. */
   fetch: (request: Request) => Response | Promise<Response>;
+  /** Resolves once work done after answering (webhook events) is finished: await it at shutdown. */
+  idle(): Promise<void>;
 }
 
 /**
@@ -115,10 +117,16 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
     '/',
     connectRoutes({ athletes, serviceStore, oauth, publicUrl, allowedReturnTo: options.allowedReturnTo ?? [], clock, log }),
   );
+  let idle = async (): Promise<void> => {};
   if (options.webhookRoutes) {
     const apiBaseUrl = options.apiBaseUrl ?? (options.oauth.baseUrl ? joinUrl(options.oauth.baseUrl, '/api/v3') : STRAVA_API_BASE_URL);
     const deps = webhookDeps({ settings: options.webhooks ?? {}, serviceStore, athletes, oauth, apiBaseUrl, fetch, clock, metrics, log });
-    app.route('/webhook', options.webhookRoutes(deps));
+    const built = options.webhookRoutes(deps);
+    if (built instanceof Hono) app.route('/webhook', built);
+    else {
+      app.route('/webhook', built.routes);
+      idle = () => built.idle();
+    }
   }
-  return { app, metrics, athletes, fetch: (request) => app.fetch(request) };
+  return { app, metrics, athletes, fetch: (request) => app.fetch(request), idle: () => idle() };
 }

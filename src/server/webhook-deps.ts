@@ -4,8 +4,8 @@
  * The types are declared here structurally so this file compiles before that branch lands.
  *
  * SEAM(webhooks): once `src/server/webhook-routes.ts` is in main, the CLI passes its
- * `webhookRoutes` as `TokenServiceOptions.webhookRoutes` (see `src/cli/commands/serve.ts`), and
- * the local `WebhookEvent`/`WebhookDeps` below can be replaced by imports of theirs.
+ * `webhookReceiver` as `TokenServiceOptions.webhookRoutes` (see `src/cli/commands/serve.ts`),
+ * and the local `WebhookEvent`/`WebhookDeps` below can be replaced by imports of theirs.
  */
 import type { Hono } from 'hono';
 import type { Clock } from '../core/clock.ts';
@@ -38,11 +38,15 @@ export interface WebhookDeps {
   forwardSecret?: string;
   fetch?: FetchLike;
   clock?: Clock;
-  log?: (line: string) => void;
+  log?: (message: string, fields?: Record<string, string | number | boolean | undefined>) => void;
 }
 
-/** Builds the webhook sub-app from its dependencies. */
-export type WebhookRoutesFactory = (deps: WebhookDeps) => Hono;
+/**
+ * Builds the webhook sub-app from its dependencies: `webhookRoutes` (the routes alone) or
+ * `webhookReceiver` (the routes and `idle()`, which shutdown waits for, so events acknowledged
+ * to Strava are handled before the process exits).
+ */
+export type WebhookRoutesFactory = (deps: WebhookDeps) => Hono | { routes: Hono; idle(): Promise<void> };
 
 /** The settings of the webhook side of the service. */
 export interface WebhookSettings {
@@ -104,6 +108,6 @@ export function webhookDeps(options: {
     ...(settings.forwardSecret ? { forwardSecret: settings.forwardSecret } : {}),
     fetch,
     clock,
-    log: (line) => log('info', line),
+    log: (message, fields) => log('info', message, fields),
   };
 }

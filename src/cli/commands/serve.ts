@@ -132,7 +132,7 @@ async function serve(argv: string[], io: Io): Promise<number> {
         apiKeys,
         allowedReturnTo: returnTo,
         log,
-        // SEAM(webhooks): webhookRoutes: (await import('../../server/webhook-routes.ts')).webhookRoutes,
+        // SEAM(webhooks): webhookRoutes: (await import('../../server/webhook-routes.ts')).webhookReceiver,
         webhooks: {
           ...(io.env.STRAVA_WEBHOOK_VERIFY_TOKEN ? { verifyToken: io.env.STRAVA_WEBHOOK_VERIFY_TOKEN } : {}),
           ...(subscription && /^\d+$/.test(subscription) ? { subscriptionId: Number(subscription) } : {}),
@@ -153,6 +153,7 @@ async function serve(argv: string[], io: Io): Promise<number> {
       const signal = await stopped;
       log('info', 'draining', { signal });
       await running.close();
+      await service.idle();
       log('info', 'stopped', {});
       return EXIT.ok;
     } finally {
