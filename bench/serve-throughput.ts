@@ -13,47 +13,18 @@
  *
  * Run: ./node_modules/.bin/node bench/serve-throughput.ts [seconds] [connections] [rounds]
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { startEmulator, type Emulator } from '../src/emulator/index.ts';
 import { connectAthlete } from '../test/helpers/serve.ts';
+import { API_KEY, postgresReason, spawnServe, spawnServer, stop, DATABASE_URL, type Child } from './serve-processes.ts';
 
 const SECONDS = Number(process.argv[2] ?? 5);
 const CONNECTIONS = Number(process.argv[3] ?? 50);
 const ROUNDS = Number(process.argv[4] ?? 3);
-const BIN = fileURLToPath(new URL('../bin/strava-auth.js', import.meta.url));
-const DATABASE_URL = process.env.STRAVA_AUTH_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-const API_KEY = 'bench-api-key-0123456789abcdef';
-
-/** A server in a child process, and where it listens. */
-interface Child {
-  child: ChildProcess;
-  url: string;
-}
-
-/** Spawns `args` and resolves once it prints a line with a `url` (JSON) on stdout. */
-async function spawnServer(args: string[], env: NodeJS.ProcessEnv): Promise<Child> {
-  const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'ignore'] });
-  const lines = createInterface({ input: child.stdout! });
-  const url = await new Promise<string>((resolve, reject) => {
-    lines.once('line', (line) => resolve((JSON.parse(line) as { url: string }).url));
-    child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited (${code}) before listening`)));
-  });
-  return { child, url };
-}
-
-async function stop({ child }: Child): Promise<void> {
-  if (child.exitCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  await exited;
-}
 
 /** A bare node:http server answering `body` to everything: the ceiling. */
 function bareServer(body: string): Promise<Child> {
@@ -69,13 +40,7 @@ function bareServer(body: string): Promise<Child> {
 
 /** `strava-auth serve` on `db` with one connected athlete; returns the server and the token path. */
 async function service(emu: Emulator, db: string, home: string): Promise<Child & { path: string; body: string }> {
-  const server = await spawnServer([BIN, 'serve', '--port', '0', '--json', '--db', db], {
-    XDG_CONFIG_HOME: home,
-    STRAVA_BASE_URL: emu.url,
-    STRAVA_CLIENT_ID: String(emu.clientId),
-    STRAVA_CLIENT_SECRET: emu.clientSecret,
-    STRAVA_AUTH_API_KEYS: API_KEY,
-  });
+  const server = await spawnServe(emu, db, home);
   const { response } = await connectAthlete(server.url, emu, { athleteId: 1001, scope: 'read,activity:read_all' });
   if (response.status !== 200) throw new Error(`connect failed: ${response.status}`);
   const path = '/v1/athletes/1001/token';
@@ -114,18 +79,6 @@ async function measure(targets: Target[]): Promise<Row[]> {
     const sorted = [...rows].sort((a, b) => a.rps - b.rps);
     return { ...sorted[Math.floor(sorted.length / 2)]!, failed: rows.reduce((sum, row) => sum + row.failed, 0) };
   });
-}
-
-async function postgresReason(): Promise<string | undefined> {
-  const client = new pg.Client({ connectionString: DATABASE_URL, connectionTimeoutMillis: 5000 });
-  try {
-    await client.connect();
-    return undefined;
-  } catch (error) {
-    return (error as { code?: string }).code ?? (error as Error).message;
-  } finally {
-    await client.end().catch(() => {});
-  }
 }
 
 async function main(): Promise<void> {
