@@ -24,7 +24,7 @@ const nasty = fc.oneof(
 );
 
 const path = fc.oneof(
-  fc.constantFrom('/', '//', '/callback', '/_emulator', '/_emulator/clock', '/_emulator/tokens', '/oauth/token', '/oauth/authorize', '/oauth/accept', '/api/v3/athlete', '/api/v3/uploads', '*'),
+  fc.constantFrom('/', '//', '/callback', '/_emulator', '/_emulator/clock', '/_emulator/tokens', '/oauth/token', '/oauth/authorize', '/oauth/accept', '/api/v3/athlete', '/api/v3/uploads', '/api/v3/push_subscriptions', '/api/v3/push_subscriptions/1', '/_emulator/webhooks/events', '/_emulator/webhooks/deauthorize', '*'),
   fc.array(nasty, { maxLength: 4 }).map((parts) => `/${parts.join('/')}`),
   fc.array(nasty, { maxLength: 3 }).map((parts) => `//${parts.join('/')}`),
   nasty,

@@ -6,6 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test, type TestContext } from 'node:test';
+import fc from 'fast-check';
 import { Hono } from 'hono';
 import { ManualClock } from '../src/core/clock.ts';
 import type { Emulator } from '../src/emulator/index.ts';
@@ -325,4 +326,49 @@ describe('verifyForwardedEvent', () => {
       });
     });
   }
+});
+
+describe('POST /webhook: property', () => {
+  test('random bodies (JSON-ish, events with fields changed, bytes) are answered 2xx, 400 or 403, never 5xx; only a well-formed event of our subscription is handled', async (t) => {
+    const { subscribe: create, callbackUrl, service, receiver, emu } = await setup(t);
+    await create();
+    const ours = emu.pushSubscriptions()[0]!.id;
+    const value = fc.oneof(fc.integer(), fc.double(), fc.string({ maxLength: 12 }), fc.boolean(), fc.constant(null), fc.constantFrom(ours, 'athlete', 'activity', 'update', 'create', 'delete', -1, 0, 1e308));
+    const event = fc.record(
+      {
+        object_type: fc.oneof(fc.constantFrom('athlete', 'activity'), value),
+        object_id: fc.oneof(fc.integer({ min: 1, max: 1e9 }), value),
+        aspect_type: fc.oneof(fc.constantFrom('create', 'update', 'delete'), value),
+        updates: fc.oneof(fc.constant({ authorized: 'false' }), fc.dictionary(fc.string({ maxLength: 8 }), value, { maxKeys: 3 }), value),
+        owner_id: fc.oneof(fc.integer({ min: 1, max: 1e9 }), value),
+        subscription_id: fc.oneof(fc.constant(ours), value),
+        event_time: fc.oneof(fc.integer({ min: 1, max: 2e9 }), value),
+      },
+      { requiredKeys: [] },
+    );
+    const valid = fc.record({
+      object_type: fc.constantFrom('athlete', 'activity'),
+      object_id: fc.integer({ min: 1, max: 1e9 }),
+      aspect_type: fc.constantFrom('create', 'update', 'delete'),
+      updates: fc.dictionary(fc.string({ maxLength: 8 }), fc.oneof(fc.string({ maxLength: 8 }), fc.boolean()), { maxKeys: 3 }),
+      owner_id: fc.integer({ min: 1, max: 1e9 }),
+      subscription_id: fc.oneof(fc.constant(ours), fc.integer({ min: 1, max: 1e9 })),
+      event_time: fc.integer({ min: 1, max: 2e9 }),
+    });
+    const body = fc.oneof(valid.map((e) => JSON.stringify(e)), event.map((e) => JSON.stringify(e)), fc.json(), fc.string({ maxLength: 200 }), fc.string({ unit: 'binary', maxLength: 100 }));
+    let accepted = 0;
+    await fc.assert(
+      fc.asyncProperty(body, async (text) => {
+        const response = await fetch(callbackUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: text });
+        assert.ok([200, 400, 403].includes(response.status), `status ${response.status}`);
+        if (response.status === 200) accepted++;
+        await response.arrayBuffer();
+      }),
+      { numRuns: 200 },
+    );
+    await receiver.idle();
+    assert.equal(service.recorded.length + service.duplicates, accepted);
+    for (const recorded of service.recorded) assert.equal(recorded.subscription_id, ours);
+    assert.ok(accepted > 0, 'some random events were well-formed');
+  });
 });
