@@ -72,6 +72,12 @@ describe('POST /api/v3/push_subscriptions', () => {
     { name: 'echoes another challenge', reply: () => ({ status: 200, body: { 'hub.challenge': 'nope' } }), code: 'not verifiable' },
     { name: 'answers 200 without JSON', reply: () => ({ status: 200 }), code: 'not verifiable' },
     { name: 'answers 500', reply: () => ({ status: 500, body: {} }), code: 'GET to callback URL does not return 200' },
+    {
+      name: 'redirects to a callback that would answer',
+      reply: (request) =>
+        request.url.pathname.endsWith('/moved') ? echoChallenge(request) : { status: 302, headers: { location: `${request.url.pathname}/moved${request.url.search}` } },
+      code: 'GET to callback URL does not return 200',
+    },
     { name: 'answers 403 (wrong verify token)', reply: () => ({ status: 403, body: {} }), code: 'GET to callback URL does not return 200' },
     { name: 'never answers (deadline 200 ms here, 2 s by default)', reply: () => 'hang', code: 'not verifiable' },
   ];

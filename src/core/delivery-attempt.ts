@@ -37,7 +37,9 @@ export async function attemptRequest(fetchFn: FetchLike, url: string, init: Requ
     }, limits.timeoutMs);
   });
   try {
-    const response = await Promise.race([fetchFn(url, { ...init, signal: controller.signal }), expired]);
+    // Never a redirect: the answer must come from the URL given (a check answered by another host
+    // would prove nothing, and a signed event must not travel on to wherever a 302 points).
+    const response = await Promise.race([fetchFn(url, { redirect: 'manual', ...init, signal: controller.signal }), expired]);
     if (response === 'timeout') return { kind: 'timeout' };
     const text = await readCapped(response, limits.maxResponseBytes, expired);
     if (text === 'timeout') return { kind: 'timeout' };

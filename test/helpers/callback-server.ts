@@ -14,7 +14,7 @@ export interface ReceivedRequest {
 }
 
 /** What to do with a request: an answer, or `hang` (never answer). */
-export type CallbackReply = { status: number; body?: unknown } | 'hang';
+export type CallbackReply = { status: number; body?: unknown; headers?: Record<string, string> } | 'hang';
 
 export interface CallbackServer {
   url: string;
@@ -40,7 +40,7 @@ export async function startCallbackServer(t: TestContext, script: (request: Rece
       received.push(request);
       const reply = current(request, received.length - 1);
       if (reply === 'hang') return;
-      res.writeHead(reply.status, { 'content-type': 'application/json' }).end(reply.body === undefined ? '' : JSON.stringify(reply.body));
+      res.writeHead(reply.status, { 'content-type': 'application/json', ...reply.headers }).end(reply.body === undefined ? '' : JSON.stringify(reply.body));
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
