@@ -14,7 +14,7 @@ import { ForwardSecretMissingError } from '../src/server/errors/forward-secret-m
 import { WebhookSignatureError } from '../src/server/errors/webhook-signature-error.ts';
 import { signForwardedEvent, verifyForwardedEvent } from '../src/server/forward-signature.ts';
 import { webhookEventKey, type WebhookEvent } from '../src/server/webhook-event.ts';
-import { webhookReceiver, webhookRoutes, type WebhookDeps, type WebhookLogEntry } from '../src/server/webhook-routes.ts';
+import { webhookReceiver, webhookRoutes, type WebhookDeps, type WebhookLogFields } from '../src/server/webhook-routes.ts';
 import { startCallbackServer } from './helpers/callback-server.ts';
 import { startTestEmulator } from './helpers/emulator.ts';
 import { serveOnLoopback } from './helpers/hono-server.ts';
@@ -27,7 +27,7 @@ interface Service {
   recorded: WebhookEvent[];
   duplicates: number;
   deauthorized: number[];
-  logs: WebhookLogEntry[];
+  logs: Array<{ msg: string } & WebhookLogFields>;
   waits: number[];
 }
 
@@ -52,7 +52,7 @@ async function setup(t: TestContext, overrides: Partial<WebhookDeps> = {}) {
     },
     onDeauthorize: async (athleteId) => void service.deauthorized.push(athleteId),
     clock,
-    log: (entry) => service.logs.push(entry),
+    log: (msg, fields) => void service.logs.push({ msg, ...fields }),
     sleep: async (ms) => void service.waits.push(ms),
     ...overrides,
   });

@@ -18,8 +18,14 @@ import { EventQueue } from './event-queue.ts';
 import { DEFAULT_FORWARD_LIMITS, DEFAULT_FORWARD_RETRY, forwardEvent } from './event-forwarder.ts';
 import { isDeauthorization, parseWebhookEvent, webhookEventKey, type WebhookEvent } from './webhook-event.ts';
 
-/** One structured log entry; never a token, a secret or an event body. */
-export type WebhookLogEntry = { msg: string } & Record<string, string | number | boolean | undefined>;
+/** Fields of a log line: ids, counts, outcomes; never a token, a secret or an event body. */
+export type WebhookLogFields = Record<string, string | number | boolean | undefined>;
+
+/**
+ * Where the routes log: a short message (`webhook.deauthorized`) and its fields. A logger that
+ * takes only the message fits too.
+ */
+export type WebhookLog = (message: string, fields?: WebhookLogFields) => void;
 
 /** What the webhook routes use; `serve` wires them to its store and settings. */
 export interface WebhookDeps {
@@ -36,7 +42,7 @@ export interface WebhookDeps {
   forwardSecret?: string;
   fetch?: FetchLike;
   clock?: Clock;
-  log?: (entry: WebhookLogEntry) => void;
+  log?: WebhookLog;
   /** Waits between retries (forwarding, and store calls that failed); injected so tests never sleep. */
   sleep?: Sleep;
   /** Retries of forwarding and of failed store calls (default {@link DEFAULT_FORWARD_RETRY}). */
@@ -92,10 +98,10 @@ export function webhookReceiver(deps: WebhookDeps): WebhookReceiver {
       return c.json({ error: { code: 'invalid_subscription_check', message: 'Expected hub.mode=subscribe with a hub.challenge.', remedy: 'This URL answers Strava’s push subscription check.' } }, 400);
     }
     if (deps.verifyToken === undefined || !(await sameSecret(token, deps.verifyToken))) {
-      log({ msg: 'webhook.check_refused', reason: deps.verifyToken === undefined ? 'no verify token configured' : 'wrong verify token' });
+      log('webhook.check_refused', { reason: deps.verifyToken === undefined ? 'no verify token configured' : 'wrong verify token' });
       return c.json({ error: { code: 'wrong_verify_token', message: 'The verify token does not match.', remedy: 'Create the subscription with the verify token set in STRAVA_WEBHOOK_VERIFY_TOKEN.' } }, 403);
     }
-    log({ msg: 'webhook.check_answered' });
+    log('webhook.check_answered');
     return c.json({ 'hub.challenge': challenge });
   });
 
@@ -108,14 +114,14 @@ export function webhookReceiver(deps: WebhookDeps): WebhookReceiver {
     async (c) => {
       const event = parseWebhookEvent(await c.req.text());
       if (!event) {
-        log({ msg: 'webhook.malformed' });
+        log('webhook.malformed');
         return c.json({ error: { code: 'malformed_event', message: 'The body is not a Strava webhook event.', remedy: 'Send the JSON event Strava sends (object_type, object_id, aspect_type, owner_id, subscription_id, event_time).' } }, 400);
       }
       let expected: number | undefined;
       try {
         expected = await withinMs(deps.subscriptionId(), SUBSCRIPTION_LOOKUP_MS);
       } catch {
-        log({ msg: 'webhook.unavailable', reason: 'subscription lookup failed' });
+        log('webhook.unavailable', { reason: 'subscription lookup failed' });
         c.header('retry-after', '5');
         return c.json({ error: { code: 'unavailable', message: 'The event cannot be checked right now.', remedy: 'Strava retries the event.' } }, 503);
       }
@@ -123,11 +129,11 @@ export function webhookReceiver(deps: WebhookDeps): WebhookReceiver {
       // app. A mismatch is refused with 403 (a well-formed request from the wrong sender), not 200,
       // so a forger learns nothing was done and an old subscription's retries show up in the logs.
       if (expected === undefined || event.subscription_id !== expected) {
-        log({ msg: 'webhook.refused', reason: expected === undefined ? 'no subscription known' : 'wrong subscription_id', subscription_id: event.subscription_id });
+        log('webhook.refused', { reason: expected === undefined ? 'no subscription known' : 'wrong subscription_id', subscription_id: event.subscription_id });
         return c.json({ error: { code: 'wrong_subscription', message: 'The event is not for this app’s push subscription.', remedy: 'Check strava-auth webhooks list.' } }, 403);
       }
       if (!queue.offer(event)) {
-        log({ msg: 'webhook.queue_full', queued: queue.size });
+        log('webhook.queue_full', { queued: queue.size });
         c.header('retry-after', '5');
         return c.json({ error: { code: 'busy', message: 'Too many events waiting.', remedy: 'Strava retries the event.' } }, 503);
       }
@@ -139,7 +145,7 @@ export function webhookReceiver(deps: WebhookDeps): WebhookReceiver {
 }
 
 /** What happens to an acknowledged event. Never throws: failures are logged. */
-function eventHandler(deps: WebhookDeps, log: (entry: WebhookLogEntry) => void): (event: WebhookEvent) => Promise<void> {
+function eventHandler(deps: WebhookDeps, log: WebhookLog): (event: WebhookEvent) => Promise<void> {
   const sleep = deps.sleep ?? realSleep;
   const retry = deps.retry ?? DEFAULT_FORWARD_RETRY;
   const forwarding = deps.forwardUrl && deps.forwardSecret ? { url: deps.forwardUrl, secret: deps.forwardSecret } : undefined;
@@ -150,7 +156,7 @@ function eventHandler(deps: WebhookDeps, log: (entry: WebhookLogEntry) => void):
       try {
         return await task();
       } catch (error) {
-        log({ msg: 'webhook.step_failed', step: what, attempt, error: error instanceof Error ? error.name : 'error' });
+        log('webhook.step_failed', { step: what, attempt, error: error instanceof Error ? error.name : 'error' });
         if (attempt > retry.retries) throw error;
         await sleep(retryDelay(retry, attempt));
       }
@@ -160,12 +166,12 @@ function eventHandler(deps: WebhookDeps, log: (entry: WebhookLogEntry) => void):
     const fields = { object_type: event.object_type, aspect_type: event.aspect_type, owner_id: event.owner_id, object_id: event.object_id };
     try {
       if (!(await persist('record', () => deps.recordEventOnce(event)))) {
-        log({ msg: 'webhook.duplicate', ...fields });
+        log('webhook.duplicate', { ...fields });
         return;
       }
       const deauthorization = isDeauthorization(event);
       if (deauthorization) await persist('deauthorize', () => deps.onDeauthorize(event.owner_id));
-      log({ msg: deauthorization ? 'webhook.deauthorized' : 'webhook.recorded', ...fields });
+      log(deauthorization ? 'webhook.deauthorized' : 'webhook.recorded', { ...fields });
       if (!forwarding) return;
       const result = await forwardEvent(event, await eventId(event), {
         ...forwarding,
@@ -175,9 +181,9 @@ function eventHandler(deps: WebhookDeps, log: (entry: WebhookLogEntry) => void):
         retry,
         limits: deps.forwardLimits ?? DEFAULT_FORWARD_LIMITS,
       });
-      log({ msg: result.delivered ? 'webhook.forwarded' : 'webhook.forward_failed', attempts: result.attempts, last: result.last, ...fields });
+      log(result.delivered ? 'webhook.forwarded' : 'webhook.forward_failed', { attempts: result.attempts, last: result.last, ...fields });
     } catch {
-      log({ msg: 'webhook.dropped', ...fields });
+      log('webhook.dropped', { ...fields });
     }
   };
 }
