@@ -5,7 +5,10 @@
  * Bounded like every request strava-auth sends: a deadline over connect, headers and body, and a
  * cap on the body read.
  */
-import type { FetchLike } from './http.ts';
+import { NetworkError } from './errors/network-error.ts';
+import { RequestTimeoutError } from './errors/request-timeout-error.ts';
+import { ResponseTooLargeError } from './errors/response-too-large-error.ts';
+import { fetchBounded, type FetchLike } from './http.ts';
 
 /** The bounds of one attempt. */
 export interface AttemptLimits {
@@ -23,64 +26,23 @@ export type AttemptOutcome =
   | { kind: 'unreachable'; reason: string };
 
 /**
- * Sends one request within `limits`. Never throws: a deadline passed, a body over the cap and a
- * network failure each come back as their outcome. The deadline races every wait, so a `fetch`
- * that ignores its abort signal is bounded too.
+ * Sends one request within `limits` through {@link fetchBounded}, the bound every request
+ * strava-auth sends has. Never throws: a deadline passed, a body over the cap and a network
+ * failure each come back as their outcome.
  */
 export async function attemptRequest(fetchFn: FetchLike, url: string, init: RequestInit, limits: AttemptLimits): Promise<AttemptOutcome> {
-  const controller = new AbortController();
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const expired = new Promise<'timeout'>((resolve) => {
-    timer = setTimeout(() => {
-      controller.abort();
-      resolve('timeout');
-    }, limits.timeoutMs);
-  });
+  const target = new URL(url);
   try {
     // Never a redirect: the answer must come from the URL given (a check answered by another host
     // would prove nothing, and a signed event must not travel on to wherever a 302 points).
-    const response = await Promise.race([fetchFn(url, { redirect: 'manual', ...init, signal: controller.signal }), expired]);
-    if (response === 'timeout') return { kind: 'timeout' };
-    const text = await readCapped(response, limits.maxResponseBytes, expired);
-    if (text === 'timeout') return { kind: 'timeout' };
-    if (text === 'too-large') {
-      controller.abort();
-      return { kind: 'too-large' };
-    }
-    return { kind: 'answered', status: response.status, text };
+    const response = await fetchBounded(fetchFn, target, { redirect: 'manual', ...init }, { endpoint: `${init.method ?? 'GET'} ${target.pathname}`, limits });
+    return { kind: 'answered', status: response.status, text: response.text };
   } catch (error) {
-    if (controller.signal.aborted) return { kind: 'timeout' };
-    return { kind: 'unreachable', reason: describe(error) };
-  } finally {
-    clearTimeout(timer);
+    if (error instanceof RequestTimeoutError) return { kind: 'timeout' };
+    if (error instanceof ResponseTooLargeError) return { kind: 'too-large' };
+    if (error instanceof NetworkError) return { kind: 'unreachable', reason: describe(error.cause) };
+    throw error;
   }
-}
-
-async function readCapped(response: Response, limit: number, expired: Promise<'timeout'>): Promise<string | 'timeout' | 'too-large'> {
-  if (Number(response.headers.get('content-length') ?? 0) > limit) return 'too-large';
-  if (!response.body) return '';
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  try {
-    for (;;) {
-      const read = await Promise.race([reader.read(), expired]);
-      if (read === 'timeout') return 'timeout';
-      if (read.done) break;
-      size += read.value.byteLength;
-      if (size > limit) return 'too-large';
-      chunks.push(read.value);
-    }
-  } finally {
-    reader.cancel().catch(() => {});
-  }
-  const bytes = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return new TextDecoder().decode(bytes);
 }
 
 /** `200`, `timeout`, `too-large`, `unreachable (ECONNREFUSED)`: short, and never a URL or a body. */

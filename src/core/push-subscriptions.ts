@@ -10,7 +10,9 @@ import { STRAVA_API_BASE_URL, joinUrl } from './endpoints.ts';
 import { errorFromResponse } from './error-response.ts';
 import { InvalidCallbackUrlError } from './errors/invalid-callback-url-error.ts';
 import { MalformedResponseError } from './errors/malformed-response-error.ts';
-import { send, type FetchLike, type ReadResponse } from './http.ts';
+import { defaultFetch, send, type FetchLike, type ReadResponse } from './http.ts';
+import { Redactor } from './redactor.ts';
+import { limitsOf } from './request-limits.ts';
 
 /** Longest callback URL Strava accepts. */
 export const MAX_CALLBACK_URL_LENGTH = 255;
@@ -23,6 +25,10 @@ export interface PushSubscriptionConfig {
   apiBaseUrl?: string;
   fetch?: FetchLike;
   clock?: Clock;
+  /** Deadline of each request (default 30 s). */
+  requestTimeoutMs?: number;
+  /** Cap on each response body (default 8 MiB). */
+  maxResponseBytes?: number;
 }
 
 /** A subscription. Strava has been seen answering a create with the id alone, so only `id` is sure. */
@@ -137,8 +143,9 @@ export async function deletePushSubscription(config: PushSubscriptionConfig, id:
 }
 
 function sendPrepared(config: PushSubscriptionConfig, request: PushSubscriptionRequest): Promise<ReadResponse> {
-  const fetchFn = config.fetch ?? ((input, init) => globalThis.fetch(input, init));
-  return send(fetchFn, request.url, request.init, { endpoint: request.endpoint, clock: config.clock ?? systemClock });
+  // The client secret travels in the body or the query: a server that echoes it must not get it into an error.
+  const redactor = new Redactor([config.clientSecret]);
+  return send(config.fetch ?? defaultFetch, request.url, request.init, { endpoint: request.endpoint, clock: config.clock ?? systemClock, limits: limitsOf(config), redactor });
 }
 
 function ensureOk(response: ReadResponse, endpoint: string, clock: Clock): void {
