@@ -7,6 +7,7 @@ import { describe, test, type TestContext } from 'node:test';
 import { InvalidRefreshTokenError } from '../src/core/errors/invalid-refresh-token-error.ts';
 import { NetworkError } from '../src/core/errors/network-error.ts';
 import { RateLimitError } from '../src/core/errors/rate-limit-error.ts';
+import type { FetchLike } from '../src/core/http.ts';
 import { StravaServerError } from '../src/core/errors/server-error.ts';
 import { refreshTokens } from '../src/core/token-endpoint.ts';
 import { TokenSet } from '../src/core/token-set.ts';
@@ -93,6 +94,20 @@ class InterceptedStore implements TokenStore {
         },
       }),
     );
+  }
+}
+
+/**
+ * A store whose lock keeps other processes out but lets every caller of this process in at once,
+ * as a PostgreSQL session advisory lock on one shared connection does (it is reentrant within the
+ * session). Only the manager's own single flight then keeps concurrent callers to one refresh.
+ */
+class ProcessWideLockStore extends InterceptedStore {
+  constructor() {
+    super(async () => {});
+  }
+  override withLock<T>(key: string, fn: (locked: LockedTokens) => Promise<T>): Promise<T> {
+    return fn({ key, get: () => this.inner.get(key), set: (value) => this.inner.set(key, value) });
   }
 }
 
@@ -185,6 +200,21 @@ describe('TokenManager: single flight and persistence', () => {
     assert.equal(await accessTokenWorks(emu, tokens[0]!), true);
   });
 
+  test('concurrent callers share one refresh even when the store lets them all into its lock at once', async (t) => {
+    const emu = await startTestEmulator(t);
+    emu.rotateRefreshTokens = 'always';
+    const store = new ProcessWideLockStore();
+    await store.set(KEY, mintRecord(emu));
+    const manager = new TokenManager({ store, key: KEY, oauth: oauthFor(emu), retry: FAST_RETRY, sleep: recordingSleep().sleep });
+    emu.clock.advance(6 * HOUR);
+    const results = await Promise.allSettled(Array.from({ length: 10 }, () => manager.getAccessToken()));
+    assert.deepEqual(results.map((r) => r.status), Array(10).fill('fulfilled'));
+    const tokens = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+    assert.equal(new Set(tokens).size, 1);
+    assert.deepEqual(refreshCounts(emu), { refreshes: 1, rejected: 0 });
+    assert.equal((await store.get(KEY))?.tokens.accessToken, tokens[0]);
+  });
+
   test('two managers on one store: the one that waited for the lock uses the stored result', async (t) => {
     const { emu, store, manager } = await setup(t);
     emu.rotateRefreshTokens = 'always';
@@ -223,6 +253,31 @@ describe('TokenManager: single flight and persistence', () => {
     assert.equal((await store.get(KEY))?.tokens.accessToken, record.tokens.accessToken);
     open();
     const token = await call;
+    assert.equal((await store.get(KEY))?.tokens.accessToken, token);
+  });
+
+  test('the rotated tokens are saved in the same turn of the event loop as Strava\'s answer', async (t) => {
+    // Strava has just killed the old refresh token: any wait before the save (a timer, I/O, an
+    // immediate) widens the window in which a crash loses the new one. The answer's arrival
+    // schedules an immediate; the save must come before it runs. No clock is read.
+    const emu = await startTestEmulator(t);
+    emu.rotateRefreshTokens = 'always';
+    const answer = { read: false, loopMovedOn: false };
+    const fetch: FetchLike = async (input, init) => {
+      const response = await globalThis.fetch(input, init);
+      const text = await response.text();
+      answer.read = true;
+      setImmediate(() => (answer.loopMovedOn = true));
+      return new Response(text, { status: response.status, headers: response.headers });
+    };
+    const writes: Array<typeof answer> = [];
+    const store = new InterceptedStore(async () => void writes.push({ ...answer }));
+    const record = mintRecord(emu);
+    await store.set(KEY, record);
+    const manager = new TokenManager({ store, key: KEY, oauth: { ...oauthFor(emu), fetch } });
+    emu.clock.advance(6 * HOUR);
+    const token = await manager.getAccessToken();
+    assert.deepEqual(writes, [{ read: true, loopMovedOn: false }]);
     assert.equal((await store.get(KEY))?.tokens.accessToken, token);
   });
 
