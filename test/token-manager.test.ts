@@ -20,6 +20,7 @@ import { MemoryStore } from '../src/tokens/memory-store.ts';
 import { TokenManager, type TokenManagerOptions } from '../src/tokens/token-manager.ts';
 import type { LockedTokens, StoredTokens, TokenStore } from '../src/tokens/token-store.ts';
 import { startFaultProxy, type FaultProxy } from './fixtures/fault-proxy.ts';
+import { startHostileServer } from './fixtures/hostile-server.ts';
 import { FAST_RETRY, HOUR, accessTokenWorks, mintRecord, oauthFor, recordingSleep, refreshCounts } from './fixtures/token-env.ts';
 import { startTestEmulator } from './helpers/emulator.ts';
 
@@ -458,6 +459,20 @@ describe('TokenManager: network failures, 5xx and 429', () => {
     assert.equal((await store.get(KEY))?.invalid, undefined);
   });
 
+  test('requestTimeoutMs bounds each attempt against a server that never answers: a NetworkError, not a hang', async (t) => {
+    const silent = await startHostileServer({ mode: 'silent' });
+    t.after(() => silent.close());
+    const emu = await startTestEmulator(t);
+    const { manager, waits } = await setupWith(t, emu, silent.url, { requestTimeoutMs: 100 });
+    emu.clock.advance(6 * HOUR);
+    // The bound only turns a regression into a failure: four attempts of 100 ms end far sooner,
+    // while one attempt that ignored the option would wait for the default (15 s) first.
+    const error = await withinMs(5_000, manager.getAccessToken().then(() => assert.fail('expected a NetworkError'), (e: unknown) => e));
+    assert.ok(error instanceof NetworkError, String(error));
+    assert.match(error.message, new RegExp(`Could not reach ${silent.url}/oauth/token`));
+    assert.equal(waits.length, FAST_RETRY.retries, 'every attempt timed out and was retried, each with its own bound');
+  });
+
   test('a request that hangs times out and is retried', async (t) => {
     const emu = await startTestEmulator(t);
     const proxy = await proxied(t, emu);
@@ -469,6 +484,19 @@ describe('TokenManager: network failures, 5xx and 429', () => {
     assert.equal(refreshCounts(emu).refreshes, 1);
   });
 });
+
+/** `promise`, or a rejection once `ms` have passed (a bound, so a regression fails instead of hanging). */
+async function withinMs<T>(ms: number, promise: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const bound = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`still waiting after ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([promise, bound]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 async function setupWith(_t: TestContext, emu: Emulator, url: string, options: Partial<TokenManagerOptions> = {}) {
   const store = new MemoryStore();
