@@ -2,7 +2,7 @@
  * Several processes sharing one FileStore, against the emulator running in this process:
  * refreshes are single-flight across processes, and a process killed with SIGKILL at any
  * instant of refresh-and-persist never leaves a torn store or a dead refresh token behind
- * (except in the one window no client can close: see the kill test).
+ * (except in the one window no client can close, whose share of kills is bounded: see the kill test).
  */
 import assert from 'node:assert/strict';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -86,7 +86,7 @@ describe('several processes, one FileStore', () => {
     };
     await seed();
 
-    const outcome = { newest: 0, window: 0, staleLocks: 0, refreshesByChildren: 0 };
+    const outcome = { newest: 0, window: 0, windowAfterRead: 0, staleLocks: 0, refreshesByChildren: 0 };
     for (let i = 0; i < ITERATIONS; i++) {
       const worker = spawnWorker(workerConfig(emu, dir, 'refresh-loop', { baseUrl: proxy.url }));
       assert.equal(await worker.nextLine(), 'ready');
@@ -120,14 +120,29 @@ describe('several processes, one FileStore', () => {
         assert.equal(stored.tokens.refreshToken, history.at(-2), `iteration ${i}: at most one rotation is lost`);
         await assert.rejects(refreshTokens(oauthFor(emu), TokenSet.fromData(stored.tokens)), InvalidRefreshTokenError);
         outcome.window++;
+        // The child's trail says whether it had read the answer: if not, the request was still in
+        // flight (Strava answers a client that has died); if so, the kill came while it saved.
+        if (worker.lines.at(-1) === 'answered') outcome.windowAfterRead++;
         await seed();
       }
     }
     t.diagnostic(
-      `${ITERATIONS} kills: ${outcome.newest} left the newest tokens, ${outcome.window} hit the window between Strava's answer and the rename, ` +
+      `${ITERATIONS} kills: ${outcome.newest} left the newest tokens, ${outcome.window} hit the window between sending the request and the rename (${outcome.windowAfterRead} of them after the child had read Strava's answer), ` +
         `${outcome.staleLocks} left a lock held by the dead process (taken over), ${outcome.refreshesByChildren} refreshes by the children`,
     );
     assert.equal(outcome.newest + outcome.window, ITERATIONS);
+    // The window runs from sending the request to the rename. Part of it is the request in
+    // flight, which no client can shorten (Strava answers a client that has died). The rest, from
+    // reading the answer to the rename, is the client's: parsing, the temporary file, its fsync
+    // (most of it) and the rename. Measured on the shared two-core VM under load (15 runs of 60
+    // kills): 16-28 kills landed there (27-47 %), 33-46 in the whole window. A client that saves
+    // late (a timer, a hook or another request before the save) moves most kills there: with
+    // 20 ms between the answer and the save, 43-49 of 60. Two thirds lies between the two, with
+    // room for slower disks; only a share is bounded, no duration.
+    assert.ok(
+      outcome.windowAfterRead <= (ITERATIONS * 2) / 3,
+      `${outcome.windowAfterRead} of ${ITERATIONS} kills landed after the answer was read and before it was saved: the save comes too late`,
+    );
     assert.ok(outcome.refreshesByChildren > ITERATIONS / 3, 'the children did refresh between kills');
     // No process ever sent a dead refresh token; the only rejections are this test's own probes.
     assert.equal(emu.stats().rejectedRefreshTokens, outcome.window);
