@@ -24,7 +24,7 @@ export interface CliResult {
 
 export interface CliRun {
   child: ReturnType<typeof spawn>;
-  /** Resolves when the CLI has exited; rejects (and kills it) if it runs past EXIT_WAIT_MS (watched-child.ts). */
+  /** Resolves when the CLI has exited; rejects (and kills it) if it runs past `exitWithinMs`. */
   readonly done: Promise<CliResult>;
   /**
    * Resolves with stderr once it contains `pattern`; rejects if the CLI exits first (with its exit
@@ -33,14 +33,21 @@ export interface CliRun {
   waitForStderr(pattern: RegExp, timeoutMs?: number): Promise<string>;
 }
 
+export interface CliOptions {
+  env?: NodeJS.ProcessEnv;
+  input?: string;
+  /** How long `done` waits for the exit before it kills the CLI and fails (default EXIT_WAIT_MS). */
+  exitWithinMs?: number;
+}
+
 /** A sandbox: its own XDG config dir and working directory, removed after the test. */
 export interface CliSandbox {
   home: string;
   configDir: string;
   athleteLog: string;
   env: NodeJS.ProcessEnv;
-  start(args: string[], options?: { env?: NodeJS.ProcessEnv; input?: string }): CliRun;
-  run(args: string[], options?: { env?: NodeJS.ProcessEnv; input?: string }): Promise<CliResult>;
+  start(args: string[], options?: CliOptions): CliRun;
+  run(args: string[], options?: CliOptions): Promise<CliResult>;
   athleteSteps(): Promise<Array<Record<string, unknown>>>;
 }
 
@@ -79,7 +86,7 @@ export async function cliSandbox(t: TestContext, env: NodeJS.ProcessEnv = {}): P
       return {
         child,
         get done() {
-          done ??= watched.exit().then(({ code, signal }) => ({ code, signal, stdout, stderr }));
+          done ??= watched.exit(options.exitWithinMs).then(({ code, signal }) => ({ code, signal, stdout, stderr }));
           return done;
         },
         waitForStderr: (pattern, timeoutMs) => watched.waitForMatch(child.stderr, () => stderr, pattern, 'stderr', timeoutMs),
