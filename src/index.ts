@@ -10,3 +10,7 @@
 export * from './core/index.ts';
 export * from './tokens/index.ts';
 export * from './client/index.ts';
+// For apps that receive events forwarded by `strava-auth serve` (runtime-agnostic, WebCrypto).
+export { verifyForwardedEvent, signForwardedEvent, SIGNATURE_HEADER, DEFAULT_SIGNATURE_TOLERANCE_SECONDS } from './server/forward-signature.ts';
+export { WebhookSignatureError, type WebhookSignatureProblem } from './server/errors/webhook-signature-error.ts';
+export { parseWebhookEvent, isDeauthorization, webhookEventKey, type WebhookEvent, type WebhookObjectType, type WebhookAspectType } from './server/webhook-event.ts';

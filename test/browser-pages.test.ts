@@ -30,9 +30,6 @@ async function startLogin(t: TestContext, browser: Browser) {
     STRAVA_CLIENT_SECRET: emu.clientSecret,
   });
   const run = cli.start(['login', '--no-browser', '--scope', SCOPES]);
-  t.after(() => {
-    if (run.child.exitCode === null && run.child.signalCode === null) run.child.kill();
-  });
   const authorizeUrl = await printedUrl(run);
   const loopback = new URL(new URL(authorizeUrl).searchParams.get('redirect_uri')!);
 
@@ -46,12 +43,7 @@ async function startLogin(t: TestContext, browser: Browser) {
 
 /** The URL `login --no-browser` prints on a line of its own; fails if the CLI exits first. */
 async function printedUrl(run: CliRun): Promise<string> {
-  const stderr = await Promise.race([
-    run.waitForStderr(/paste the address/),
-    run.done.then((result) => {
-      throw new Error(`The CLI exited (${result.code}) before printing the authorize URL:\n${result.stderr}`);
-    }),
-  ]);
+  const stderr = await run.waitForStderr(/paste the address/);
   return /^ {2}(http\S+)$/m.exec(stderr)![1]!;
 }
 

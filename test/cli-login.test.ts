@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, test, type TestContext } from 'node:test';
 import { ManualClock } from '../src/core/clock.ts';
 import type { Emulator } from '../src/emulator/index.ts';
+import { FileStore } from '../src/node/file-store.ts';
 import { cliSandbox } from './helpers/cli.ts';
 import { startTestEmulator } from './helpers/emulator.ts';
 import { rawExchange } from './helpers/raw-http.ts';
@@ -298,6 +299,22 @@ describe('strava-auth token', () => {
     const status = await cli.run(['status']);
     assert.equal(status.code, 3);
     assert.match(status.stdout, /Refresh:\s+refused by Strava/);
+  });
+  test('a record marked invalid is never served, even with an access token hours from expiry: exit 3 and why', async (t) => {
+    const { emu, cli } = await setup(t);
+    assert.equal((await cli.run(['login'])).code, 0);
+    const store = new FileStore({ dir: join(cli.configDir, 'tokens'), warn: () => {} });
+    const record = (await store.get('default'))!;
+    assert.ok(record.tokens.expiresAt * 1000 - Date.now() > 3600_000, 'the access token has hours left');
+    const reason = 'Strava rejected the refresh token (RefreshToken/refresh_token/invalid).';
+    await store.set('default', { ...record, invalid: { reason, code: 'invalid_refresh_token', at: Date.now() } });
+    emu.resetStats();
+    const result = await cli.run(['token']);
+    assert.equal(result.code, 3, result.stderr);
+    assert.equal(result.stdout, '');
+    assert.doesNotMatch(result.stderr, new RegExp(record.tokens.accessToken));
+    assert.match(result.stderr, /Strava rejected the refresh token.*The athlete must log in again \(strava-auth login\)\./s);
+    assert.deepEqual(emu.stats().calls, {}, 'nothing was asked of Strava');
   });
 });
 

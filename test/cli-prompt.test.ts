@@ -8,6 +8,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { BIN, cliSandbox } from './helpers/cli.ts';
+import { WatchedChild } from './helpers/watched-child.ts';
 import { startTestEmulator } from './helpers/emulator.ts';
 
 const quote = (s: string) => `'${s.replaceAll("'", `'\\''`)}'`;
@@ -17,19 +18,15 @@ test('login on a terminal asks for the client id and secret, hides the secret, s
   const cli = await cliSandbox(t, { STRAVA_BASE_URL: emu.url, NO_COLOR: '1', TERM: 'xterm' });
   const command = [process.execPath, BIN, 'login'].map(quote).join(' ');
   const child = spawn('script', ['-qec', command, '/dev/null'], { cwd: cli.home, env: cli.env, stdio: 'pipe' });
+  const watched = new WatchedChild(child, 'strava-auth login (in script)');
+  t.after(() => watched.kill());
   let screen = '';
-  const waiters: Array<[RegExp, () => void]> = [];
-  child.stdout.on('data', (chunk: Buffer) => {
-    screen += chunk;
-    for (const [pattern, resolve] of [...waiters]) if (pattern.test(screen)) (waiters.splice(waiters.findIndex((w) => w[1] === resolve), 1), resolve());
-  });
-  const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
-  // Fails, rather than hangs, when the CLI ends before showing what the test waits for.
+  child.stdout.on('data', (chunk: Buffer) => (screen += chunk));
+  // Fails, rather than hangs, when the CLI ends (or stalls) before showing what the test waits for.
   const waitFor = (pattern: RegExp) =>
-    Promise.race([
-      new Promise<void>((resolve) => (pattern.test(screen) ? resolve() : waiters.push([pattern, resolve]))),
-      exited.then((code) => assert.fail(`the CLI exited (${code}) before showing ${pattern}:\n${screen}`)),
-    ]);
+    watched.waitForMatch(child.stdout, () => screen, pattern, 'the screen').catch((error: Error) => {
+      throw new Error(`${error.message}\nScreen:\n${screen}`, { cause: error });
+    });
 
   await waitFor(/Client ID: /);
   child.stdin.write(`${emu.clientId}\r`);
@@ -37,7 +34,7 @@ test('login on a terminal asks for the client id and secret, hides the secret, s
   child.stdin.write(`${emu.clientSecret}\r`);
   await waitFor(/Logged in as/);
   child.stdin.end();
-  assert.equal(await exited, 0, screen);
+  assert.equal((await watched.exit()).code, 0, screen);
 
   assert.match(screen, /Your Strava API application is on https:\/\/www\.strava\.com\/settings\/api/);
   assert.doesNotMatch(screen, new RegExp(emu.clientSecret), 'the secret was never echoed');

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { StravaClient, TokenExpiredError, type ProvidedTokens, type TokenProvider } from '../src/client/index.ts';
 import { InvalidAccessTokenError, InvalidRefreshTokenError, STRAVA_API_BASE_URL, STRAVA_API_BASE_URL_2027 } from '../src/core/index.ts';
+import type { FetchLike } from '../src/core/http.ts';
 import type { Emulator } from '../src/emulator/index.ts';
 import { MemoryStore, TokenManager } from '../src/tokens/index.ts';
 import { clientFixture } from './helpers/api.ts';
@@ -75,6 +76,32 @@ describe('401 for an invalid token: refresh once, retry once', () => {
     const athletes = await Promise.all([client.getAthlete(), client.getAthlete(), client.getAthlete()]);
     assert.deepEqual(athletes.map((a) => a.id), [1, 1, 1]);
     assert.equal(emu.stats().grants.refresh_token, 1);
+  });
+
+  test('a 401 another request already recovered from: the late one takes the new token, no second refresh', async (t) => {
+    const emu = await startTestEmulator(t);
+    const manager = await skewedManager(emu);
+    emu.rotateRefreshTokens = 'always';
+    const stale = (await manager.getTokenSet()).accessToken;
+    // Every refusal of the stale token after the first is held back until the first request has
+    // renewed and succeeded: two requests refused with one token, renewing one after the other.
+    let release = () => {};
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let refusals = 0;
+    const fetch: FetchLike = async (input, init) => {
+      const response = await globalThis.fetch(input, init);
+      if (new Headers(init?.headers).get('authorization') === `Bearer ${stale}` && refusals++ > 0) await released;
+      return response;
+    };
+    const client = new StravaClient({ tokens: manager, apiBaseUrl: `${emu.url}/api/v3`, clock: emu.clock, fetch });
+    emu.clock.advance(6 * 3600 + 60);
+    const requests = [client.getAthlete(), client.getAthlete()];
+    assert.equal((await Promise.race(requests)).id, 1);
+    assert.equal(emu.stats().grants.refresh_token, 1, 'the first request renewed');
+    release();
+    assert.deepEqual((await Promise.all(requests)).map((a) => a.id), [1, 1]);
+    assert.equal(refusals, 2, 'both requests were refused with the same token');
+    assert.deepEqual([emu.stats().grants.refresh_token, emu.stats().rejectedRefreshTokens], [1, 0], 'no second refresh');
   });
 
   test('refused again after the refresh: InvalidAccessTokenError, after exactly one refresh and two calls', async (t) => {

@@ -115,10 +115,18 @@ describe('revokeToken and deauthorize', () => {
     await assert.rejects(refreshTokens(config, tokens), InvalidRefreshTokenError);
     await revokeToken(config, 'f'.repeat(40));
   });
-  test('deauthorize sends the token in the Authorization header and ends access', async (t) => {
+  test('deauthorize sends the token in the Authorization header, nowhere else, and ends access', async (t) => {
     const { emu, config, introspect } = await setup(t);
+    // The emulator also takes the token as a parameter (Strava did until 2027-06-01), so only a
+    // record of the request can tell how it travelled.
+    const proxy = await startFaultProxy(emu.url);
+    t.after(() => proxy.close());
     const tokens = await exchangeCode(config, await obtainCode(emu), { scopes: ['read'] });
-    await deauthorize(config, tokens.accessToken);
+    await deauthorize({ ...config, baseUrl: proxy.url }, tokens.accessToken);
+    assert.deepEqual(
+      proxy.requests.map((r) => ({ method: r.method, url: r.url, authorization: r.headers.authorization, body: r.body })),
+      [{ method: 'POST', url: '/oauth/deauthorize', authorization: `Bearer ${tokens.accessToken}`, body: '' }],
+    );
     assert.equal(await introspect(tokens.accessToken), 401);
   });
   test('revoke retries a 503, as the protocol allows, and sends HTTP Basic', async (t) => {

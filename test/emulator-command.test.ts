@@ -7,7 +7,10 @@ import { createServer } from 'node:net';
 import { test } from 'node:test';
 import { runEmulatorCommand } from '../src/emulator/index.ts';
 
-/** Fake IO whose `started` resolves with stdout once the command has printed its details. */
+/**
+ * Fake IO whose `started(exit)` resolves with stdout once the command has printed its details,
+ * and fails (rather than hangs) if the command returns first.
+ */
 function fakeIo() {
   let out = '';
   let err = '';
@@ -22,7 +25,13 @@ function fakeIo() {
       stderr: { write: (text: string) => { err += text; } },
       signal: controller.signal,
     },
-    started,
+    started: (exit: Promise<number>) =>
+      Promise.race([
+        started,
+        exit.then((code) => {
+          throw new Error(`The command ended (exit ${code}) before printing its details. Stderr:\n${err}`);
+        }),
+      ]),
     stop: () => controller.abort(),
     out: () => out,
     err: () => err,
@@ -57,7 +66,7 @@ for (const c of usageErrors) {
 test('prints URL, client id, secret and export lines, serves until stopped, then exits 0', async () => {
   const fake = fakeIo();
   const exit = runEmulatorCommand(['--client-id', '4242', '--client-secret', 'abc123'], fake.io);
-  const out = await fake.started;
+  const out = await fake.started(exit);
   const url = /running at (http:\/\/127\.0\.0\.1:\d+)/.exec(out)?.[1];
   assert.ok(url, out);
   assert.match(out, /client id: +4242/);
@@ -76,7 +85,7 @@ test('prints URL, client id, secret and export lines, serves until stopped, then
 test('--json prints one JSON line; --consent approve answers authorize at once', async () => {
   const fake = fakeIo();
   const exit = runEmulatorCommand(['--json', '--consent', 'approve', '--callback-domain', 'example.com'], fake.io);
-  const details = JSON.parse(await fake.started);
+  const details = JSON.parse(await fake.started(exit));
   assert.deepEqual(Object.keys(details), ['url', 'oauthUrl', 'apiUrl', 'clientId', 'clientSecret', 'callbackDomain', 'statePath', 'consent', 'env']);
   assert.equal(details.callbackDomain, 'example.com');
   assert.deepEqual(details.env, { STRAVA_BASE_URL: details.url, STRAVA_CLIENT_ID: '12345', STRAVA_CLIENT_SECRET: 'emulator-secret-0123456789abcdef' });

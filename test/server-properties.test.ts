@@ -29,6 +29,7 @@ const path = fc.oneof(
   fc.array(nasty, { maxLength: 4 }).map((parts) => `/${parts.join('/')}`),
   fc.array(nasty, { maxLength: 3 }).map((parts) => `//${parts.join('/')}`),
   nasty,
+  fc.constantFrom('/api/v3/push_subscriptions', '/api/v3/push_subscriptions/1', '/_emulator/webhooks', '/_emulator/webhooks/events', '/_emulator/webhooks/deauthorize'),
   fc.constantFrom('http://127.0.0.1/callback', 'http://evil.example/', 'https://[::1]/x', `/${'a'.repeat(9000)}`),
 );
 

@@ -6,7 +6,9 @@ import assert from 'node:assert/strict';
 import { describe, test, type TestContext } from 'node:test';
 import { InvalidRefreshTokenError } from '../src/core/errors/invalid-refresh-token-error.ts';
 import { NetworkError } from '../src/core/errors/network-error.ts';
+import { RequestTimeoutError } from '../src/core/errors/request-timeout-error.ts';
 import { RateLimitError } from '../src/core/errors/rate-limit-error.ts';
+import type { FetchLike } from '../src/core/http.ts';
 import { StravaServerError } from '../src/core/errors/server-error.ts';
 import { refreshTokens } from '../src/core/token-endpoint.ts';
 import { TokenSet } from '../src/core/token-set.ts';
@@ -19,6 +21,7 @@ import { MemoryStore } from '../src/tokens/memory-store.ts';
 import { TokenManager, type TokenManagerOptions } from '../src/tokens/token-manager.ts';
 import type { LockedTokens, StoredTokens, TokenStore } from '../src/tokens/token-store.ts';
 import { startFaultProxy, type FaultProxy } from './fixtures/fault-proxy.ts';
+import { startHostileServer } from './fixtures/hostile-server.ts';
 import { FAST_RETRY, HOUR, accessTokenWorks, mintRecord, oauthFor, recordingSleep, refreshCounts } from './fixtures/token-env.ts';
 import { startTestEmulator } from './helpers/emulator.ts';
 
@@ -93,6 +96,20 @@ class InterceptedStore implements TokenStore {
         },
       }),
     );
+  }
+}
+
+/**
+ * A store whose lock keeps other processes out but lets every caller of this process in at once,
+ * as a PostgreSQL session advisory lock on one shared connection does (it is reentrant within the
+ * session). Only the manager's own single flight then keeps concurrent callers to one refresh.
+ */
+class ProcessWideLockStore extends InterceptedStore {
+  constructor() {
+    super(async () => {});
+  }
+  override withLock<T>(key: string, fn: (locked: LockedTokens) => Promise<T>): Promise<T> {
+    return fn({ key, get: () => this.inner.get(key), set: (value) => this.inner.set(key, value) });
   }
 }
 
@@ -185,6 +202,21 @@ describe('TokenManager: single flight and persistence', () => {
     assert.equal(await accessTokenWorks(emu, tokens[0]!), true);
   });
 
+  test('concurrent callers share one refresh even when the store lets them all into its lock at once', async (t) => {
+    const emu = await startTestEmulator(t);
+    emu.rotateRefreshTokens = 'always';
+    const store = new ProcessWideLockStore();
+    await store.set(KEY, mintRecord(emu));
+    const manager = new TokenManager({ store, key: KEY, oauth: oauthFor(emu), retry: FAST_RETRY, sleep: recordingSleep().sleep });
+    emu.clock.advance(6 * HOUR);
+    const results = await Promise.allSettled(Array.from({ length: 10 }, () => manager.getAccessToken()));
+    assert.deepEqual(results.map((r) => r.status), Array(10).fill('fulfilled'));
+    const tokens = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+    assert.equal(new Set(tokens).size, 1);
+    assert.deepEqual(refreshCounts(emu), { refreshes: 1, rejected: 0 });
+    assert.equal((await store.get(KEY))?.tokens.accessToken, tokens[0]);
+  });
+
   test('two managers on one store: the one that waited for the lock uses the stored result', async (t) => {
     const { emu, store, manager } = await setup(t);
     emu.rotateRefreshTokens = 'always';
@@ -223,6 +255,31 @@ describe('TokenManager: single flight and persistence', () => {
     assert.equal((await store.get(KEY))?.tokens.accessToken, record.tokens.accessToken);
     open();
     const token = await call;
+    assert.equal((await store.get(KEY))?.tokens.accessToken, token);
+  });
+
+  test('the rotated tokens are saved in the same turn of the event loop as Strava\'s answer', async (t) => {
+    // Strava has just killed the old refresh token: any wait before the save (a timer, I/O, an
+    // immediate) widens the window in which a crash loses the new one. The answer's arrival
+    // schedules an immediate; the save must come before it runs. No clock is read.
+    const emu = await startTestEmulator(t);
+    emu.rotateRefreshTokens = 'always';
+    const answer = { read: false, loopMovedOn: false };
+    const fetch: FetchLike = async (input, init) => {
+      const response = await globalThis.fetch(input, init);
+      const text = await response.text();
+      answer.read = true;
+      setImmediate(() => (answer.loopMovedOn = true));
+      return new Response(text, { status: response.status, headers: response.headers });
+    };
+    const writes: Array<typeof answer> = [];
+    const store = new InterceptedStore(async () => void writes.push({ ...answer }));
+    const record = mintRecord(emu);
+    await store.set(KEY, record);
+    const manager = new TokenManager({ store, key: KEY, oauth: { ...oauthFor(emu), fetch } });
+    emu.clock.advance(6 * HOUR);
+    const token = await manager.getAccessToken();
+    assert.deepEqual(writes, [{ read: true, loopMovedOn: false }]);
     assert.equal((await store.get(KEY))?.tokens.accessToken, token);
   });
 
@@ -403,6 +460,21 @@ describe('TokenManager: network failures, 5xx and 429', () => {
     assert.equal((await store.get(KEY))?.invalid, undefined);
   });
 
+  test('requestTimeoutMs bounds each attempt against a server that never answers: a RequestTimeoutError, not a hang', async (t) => {
+    const silent = await startHostileServer({ mode: 'silent' });
+    t.after(() => silent.close());
+    const emu = await startTestEmulator(t);
+    const { manager, waits } = await setupWith(t, emu, silent.url, { requestTimeoutMs: 100 });
+    emu.clock.advance(6 * HOUR);
+    // The bound only turns a regression into a failure: four attempts of 100 ms end far sooner,
+    // while one attempt that ignored the option would wait for the default (30 s) first.
+    const error = await withinMs(5_000, manager.getAccessToken().then(() => assert.fail('expected a RequestTimeoutError'), (e: unknown) => e));
+    assert.ok(error instanceof RequestTimeoutError, String(error));
+    assert.ok(error instanceof NetworkError, 'a timeout is a network error (exit 6, retried)');
+    assert.match(error.message, new RegExp(`^POST /oauth/token at ${silent.url} got no complete answer within 100 ms\\.`));
+    assert.equal(waits.length, FAST_RETRY.retries, 'every attempt timed out and was retried, each with its own bound');
+  });
+
   test('a request that hangs times out and is retried', async (t) => {
     const emu = await startTestEmulator(t);
     const proxy = await proxied(t, emu);
@@ -414,6 +486,19 @@ describe('TokenManager: network failures, 5xx and 429', () => {
     assert.equal(refreshCounts(emu).refreshes, 1);
   });
 });
+
+/** `promise`, or a rejection once `ms` have passed (a bound, so a regression fails instead of hanging). */
+async function withinMs<T>(ms: number, promise: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const bound = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`still waiting after ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([promise, bound]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 async function setupWith(_t: TestContext, emu: Emulator, url: string, options: Partial<TokenManagerOptions> = {}) {
   const store = new MemoryStore();

@@ -2,7 +2,8 @@
  * Several processes sharing one FileStore, against the emulator running in this process:
  * refreshes are single-flight across processes, and a process killed with SIGKILL at any
  * instant of refresh-and-persist never leaves a torn store or a dead refresh token behind
- * (except in the one window no client can close: see test/fixtures/kill-loop.ts).
+ * (except in the one window no client can close, whose share of kills is bounded: see
+ * test/fixtures/kill-loop.ts).
  */
 import { describe, test } from 'node:test';
 import { readLockHolder } from '../src/node/file-lock.ts';

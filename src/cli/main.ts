@@ -26,6 +26,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command>; 
   emulator: { summary: 'Run the built-in Strava emulator on 127.0.0.1', load: () => import('./commands/emulator.ts').then((m) => m.command) },
   tokens: { summary: 'Move tokens between stores, or re-encrypt a store after a key rotation', load: () => import('./commands/tokens.ts').then((m) => m.command) },
   serve: { summary: 'Run the token service for many athletes (connect, token API, webhooks)', load: () => import('./commands/serve.ts').then((m) => m.command) },
+  webhooks: { summary: 'Create, list or delete the push subscription (webhook events)', load: () => import('./commands/webhooks.ts').then((m) => m.command) },
 };
 
 function usage(): string {
@@ -55,6 +56,7 @@ Environment:
   XDG_CONFIG_HOME                          where tokens live (default ~/.config/strava-auth)
   STRAVA_AUTH_ENCRYPTION_KEY               encrypt stored tokens with this key (32 bytes, base64)
   STRAVA_AUTH_ENCRYPTION_OLD_KEYS          retired keys, still read during a rotation (comma-separated)
+  STRAVA_WEBHOOK_VERIFY_TOKEN              the verify token of the push subscription (webhooks create, serve)
   NO_COLOR                                 no colours
 
 ${EXIT_CODES_HELP}

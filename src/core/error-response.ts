@@ -2,6 +2,7 @@ import type { Clock } from './clock.ts';
 import { AppInactiveError } from './errors/app-inactive-error.ts';
 import { ApplicationError } from './errors/application-error.ts';
 import { AthleteCapacityError } from './errors/athlete-capacity-error.ts';
+import { CallbackNotVerifiedError } from './errors/callback-not-verified-error.ts';
 import { InvalidAccessTokenError } from './errors/invalid-access-token-error.ts';
 import { InvalidClientError } from './errors/invalid-client-error.ts';
 import { InvalidCodeError } from './errors/invalid-code-error.ts';
@@ -11,6 +12,7 @@ import { MissingScopeError } from './errors/missing-scope-error.ts';
 import { NotFoundError } from './errors/not-found-error.ts';
 import { RateLimitError } from './errors/rate-limit-error.ts';
 import { StravaServerError } from './errors/server-error.ts';
+import { SubscriptionExistsError } from './errors/subscription-exists-error.ts';
 import { StravaApiError, describeFaults, type StravaFault } from './errors/strava-api-error.ts';
 import type { StravaAuthError } from './errors/strava-auth-error.ts';
 import { parseRateLimitHeaders, rateLimitReset } from './rate-limit.ts';
@@ -110,6 +112,10 @@ export function errorFromResponse(status: number, headers: Headers, text: string
   if (client) return new InvalidClientError(client.field as 'client_id' | 'client_secret' | 'redirect_uri', base);
   if (has('Application', /^status$/i, /^inactive$/i)) return new AppInactiveError(base);
   if (has('Application')) return new ApplicationError(base);
+  // Push subscriptions (protocol section 6); the `code` of a failed check varies ("not verifiable",
+  // "GET to callback URL does not return 200"), so the field decides.
+  if (has('PushSubscription', 'callback url', /^(?!invalid$)/)) return new CallbackNotVerifiedError(base);
+  if (has(/^(PushSubscription)?$/, /.*/, /already exists/i)) return new SubscriptionExistsError(base);
   if (has('Authorize', 'scope')) return new InvalidScopeError(['(the requested list)'], SCOPES);
   if (status === 403 && /limit of connected athletes/i.test(body.text)) return new AthleteCapacityError(base);
   if (status === 404) return new NotFoundError(context.endpoint, base);

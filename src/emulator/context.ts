@@ -8,6 +8,7 @@ import type { EmulatorSettings } from './settings.ts';
 import type { StatsRecorder } from './stats.ts';
 import type { EmulatorState } from './state.ts';
 import type { AppConfig } from './types.ts';
+import type { EmulatorWebhooks } from './webhooks/emulator-webhooks.ts';
 
 /** Shared by all handlers of one emulator. */
 export interface EmulatorContext {
@@ -19,6 +20,8 @@ export interface EmulatorContext {
   readonly settings: EmulatorSettings;
   /** The API side: activities, uploads, rate limits, faults. */
   readonly api: ApiState;
+  /** Push subscriptions, subscription checks and event deliveries. */
+  readonly webhooks: EmulatorWebhooks;
   /** Base URL, known once the server listens. */
   url: string;
 }

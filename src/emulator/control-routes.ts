@@ -96,7 +96,7 @@ function clockTime(ctx: EmulatorContext): { now: number; nowMs: number } {
  * message so the caller learns what to send. A body labelled as anything but JSON or plain text
  * (what `fetch` sends for a string) is refused with 415.
  */
-export function withJsonBody(field: string, handle: (body: unknown) => EmulatorResponse): (req: EmulatorRequest) => Promise<EmulatorResponse> {
+export function withJsonBody(field: string, handle: (body: unknown) => EmulatorResponse | Promise<EmulatorResponse>): (req: EmulatorRequest) => Promise<EmulatorResponse> {
   return async (req) => {
     const body = await req.readBody(); // outside the try: a 413 must stay a 413
     const contentType = String(req.headers['content-type'] ?? '').toLowerCase();
@@ -108,7 +108,7 @@ export function withJsonBody(field: string, handle: (body: unknown) => EmulatorR
     }
     try {
       const text = body.toString('utf8').trim();
-      return handle(text === '' ? null : JSON.parse(text));
+      return await handle(text === '' ? null : JSON.parse(text));
     } catch (error) {
       const failure = badRequest('Emulator', error instanceof InvalidControlValueError ? error.field : field, 'invalid');
       failure.body.message = error instanceof Error ? error.message : String(error);

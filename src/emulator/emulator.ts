@@ -15,6 +15,10 @@ import { buildRouter, closeServer, listen } from './server.ts';
 import { validateConsentPolicy, validateRotationPolicy } from './settings.ts';
 import { EmulatorState } from './state.ts';
 import { StatsRecorder } from './stats.ts';
+import { EmulatorWebhooks } from './webhooks/emulator-webhooks.ts';
+import { deauthorizeInSettings } from './webhooks/routes.ts';
+import type { PushSubscriptionRecord, WebhookDelivery, WebhookEventInput } from './webhooks/types.ts';
+import { InvalidControlValueError } from './control-value.ts';
 import type {
   AppConfig,
   Athlete,
@@ -56,6 +60,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     callbackDomain: options.callbackDomain ?? DEFAULT_CALLBACK_DOMAIN,
   };
   let stateFile: StateFile | null = null;
+  const webhooks = new EmulatorWebhooks(clock, { ...options.webhooks, onChange: () => stateFile?.markDirty() });
   const state = new EmulatorState({
     clock,
     apps: [defaultApp, ...(options.apps ?? [])],
@@ -63,11 +68,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     onChange: () => stateFile?.markDirty(),
   });
   if (options.statePath) {
-    stateFile = new StateFile(options.statePath, () => state.snapshot(), (error) => {
+    stateFile = new StateFile(options.statePath, () => ({ ...state.snapshot(), pushSubscriptions: webhooks.subscriptions.snapshot() }), (error) => {
       log?.(`emulator could not save ${options.statePath}: ${error instanceof Error ? error.message : String(error)}`);
     });
     const saved = stateFile.load();
-    if (saved) state.restore(saved);
+    if (saved) {
+      state.restore(saved);
+      webhooks.subscriptions.restore(saved.pushSubscriptions ?? []);
+    }
   }
   const ctx: EmulatorContext = {
     state,
@@ -76,6 +84,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     defaultApp,
     settings: { consent: validateConsentPolicy(options.consent ?? null), rotateRefreshTokens: 'when-access-renewed' },
     api: new ApiState(options, state, clock),
+    webhooks,
     url: '',
   };
   const { server, port } = await listen(buildRouter(ctx), ctx, options.port ?? 0, {
@@ -167,6 +176,29 @@ class RunningEmulator implements Emulator {
 
   setUploadProcessing(processing: Partial<UploadProcessing>): void {
     this.#ctx.api.uploads.processing = validateUploadProcessing(processing, this.#ctx.api.uploads.processing);
+  }
+
+  async sendWebhookEvent(input: WebhookEventInput = {}): Promise<WebhookDelivery> {
+    const started = this.#ctx.webhooks.emit(input.clientId ?? this.clientId, input, this.#ctx.state.defaultAthleteId());
+    if (!started) throw new InvalidControlValueError('clientId', 'an app with a push subscription (create one first)');
+    return started.finished;
+  }
+
+  async deauthorizeInSettings(athleteId: number, clientId: number = this.clientId): Promise<WebhookDelivery | null> {
+    const started = deauthorizeInSettings(this.#ctx, clientId, athleteId);
+    return started ? started.finished : null;
+  }
+
+  pushSubscriptions(): PushSubscriptionRecord[] {
+    return this.#ctx.webhooks.subscriptions.snapshot();
+  }
+
+  webhookDeliveries(): WebhookDelivery[] {
+    return this.#ctx.webhooks.sender.deliveries();
+  }
+
+  webhooksIdle(): Promise<void> {
+    return this.#ctx.webhooks.sender.idle();
   }
 
   /** Stops the server and writes any unsaved state. Safe to call twice. */

@@ -41,6 +41,7 @@ export class StateFile {
       authorizations: snapshot.authorizations ?? [],
       codes: snapshot.codes ?? [],
       grants: snapshot.grants,
+      pushSubscriptions: Array.isArray(snapshot.pushSubscriptions) ? snapshot.pushSubscriptions : [],
     };
   }
 

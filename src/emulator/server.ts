@@ -19,6 +19,7 @@ import { deauthorizeHandler } from './oauth-deauthorize.ts';
 import { revokeHandler } from './oauth-revoke.ts';
 import { tokenHandler } from './oauth-token.ts';
 import { Router } from './router.ts';
+import { registerWebhookRoutes } from './webhooks/routes.ts';
 
 /** Larger bodies are refused: nothing Strava's OAuth endpoints take comes near it. */
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -37,6 +38,7 @@ export function buildRouter(ctx: EmulatorContext): Router {
   router.add('POST', '/oauth/deauthorize', deauthorizeHandler(ctx));
   registerControlRoutes(router, ctx);
   registerApiRoutes(router, ctx);
+  registerWebhookRoutes(router, ctx);
   return router;
 }
 

@@ -12,6 +12,7 @@ import { makeAthlete } from './athletes.ts';
 import { applicationInactive, invalidAccessToken, type StravaFailure } from './errors.ts';
 import { bearerToken } from './http.ts';
 import type { AppConfig, RotationPolicy, SummaryAthlete } from './types.ts';
+import type { PushSubscriptionRecord } from './webhooks/types.ts';
 
 /** Access tokens live six hours (`expires_in` 21600). */
 export const ACCESS_TOKEN_LIFETIME_SECONDS = 21_600;
@@ -76,6 +77,8 @@ export interface StateSnapshot {
   authorizations: AuthorizationRecord[];
   codes: AuthorizationCode[];
   grants: Grant[];
+  /** Absent in files written before push subscriptions existed. */
+  pushSubscriptions?: PushSubscriptionRecord[];
 }
 
 /** Who an access token speaks for, or the error Strava answers. */

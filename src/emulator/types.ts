@@ -6,6 +6,8 @@ import type { ManualClock } from '../core/clock.ts';
 import type { ActivitySeedOptions, FaultController, RateLimitSettings, RateLimitUsage, UploadProcessing } from './api/types.ts';
 
 export type * from './api/types.ts';
+export type * from './webhooks/types.ts';
+import type { PushSubscriptionRecord, WebhookDelivery, WebhookEventInput, WebhookOptions } from './webhooks/types.ts';
 
 /** One registered Strava API application ("My API Application" on strava.com/settings/api). */
 export interface AppConfig {
@@ -61,6 +63,8 @@ export interface EmulatorOptions {
   activities?: ActivitySeedOptions;
   /** When uploads finish processing (default: at the second poll or after 8 s). */
   uploadProcessing?: Partial<UploadProcessing>;
+  /** How callbacks are checked and events delivered (deadline, retry waits, an injected sleep). */
+  webhooks?: WebhookOptions;
 }
 
 /** Swagger `SummaryAthlete` (resource_state 2), plus the fields Strava really sends beside it. */
@@ -168,5 +172,22 @@ export interface Emulator {
   activitiesOf(athleteId: number): Array<Record<string, unknown>>;
   /** Changes when uploads finish processing. */
   setUploadProcessing(processing: Partial<UploadProcessing>): void;
+  /**
+   * Sends an event to the app's push subscription (a partial event is completed: an activity
+   * `create` of the first athlete, the subscription's id, now) and resolves once it was
+   * acknowledged or its 3 attempts failed. Throws when the app has no subscription.
+   */
+  sendWebhookEvent(input?: WebhookEventInput): Promise<WebhookDelivery>;
+  /**
+   * The athlete removes the app in Strava's settings: every token dies and the subscription gets
+   * the deauthorization event. Resolves with its delivery once ended (null without a subscription).
+   */
+  deauthorizeInSettings(athleteId: number, clientId?: number): Promise<WebhookDelivery | null>;
+  /** The push subscriptions of every app. */
+  pushSubscriptions(): PushSubscriptionRecord[];
+  /** Subscription checks and event deliveries, oldest first (the last 200). */
+  webhookDeliveries(): WebhookDelivery[];
+  /** Resolves when no event delivery is under way (e.g. the one `POST /oauth/deauthorize` started). */
+  webhooksIdle(): Promise<void>;
   close(): Promise<void>;
 }

@@ -1,6 +1,7 @@
 /**
  * Runs the real CLI (`bin/strava-auth.js`, built into dist/ by `npm test`) as a child process with
- * a private config directory, and the browser-athlete fixture as $BROWSER.
+ * a private config directory, and the browser-athlete fixture as $BROWSER. Every wait on it is
+ * bounded, and a CLI still running when the test ends is killed.
  */
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -8,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { WatchedChild } from './watched-child.ts';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const BIN = join(ROOT, 'bin', 'strava-auth.js');
@@ -22,9 +24,20 @@ export interface CliResult {
 
 export interface CliRun {
   child: ReturnType<typeof spawn>;
-  done: Promise<CliResult>;
-  /** Resolves with stderr once it contains `pattern`. */
-  waitForStderr(pattern: RegExp): Promise<string>;
+  /** Resolves when the CLI has exited; rejects (and kills it) if it runs past `exitWithinMs`. */
+  readonly done: Promise<CliResult>;
+  /**
+   * Resolves with stderr once it contains `pattern`; rejects if the CLI exits first (with its exit
+   * code and stderr) or after `timeoutMs` (default OUTPUT_WAIT_MS).
+   */
+  waitForStderr(pattern: RegExp, timeoutMs?: number): Promise<string>;
+}
+
+export interface CliOptions {
+  env?: NodeJS.ProcessEnv;
+  input?: string;
+  /** How long `done` waits for the exit before it kills the CLI and fails (default EXIT_WAIT_MS). */
+  exitWithinMs?: number;
 }
 
 /** A sandbox: its own XDG config dir and working directory, removed after the test. */
@@ -33,14 +46,18 @@ export interface CliSandbox {
   configDir: string;
   athleteLog: string;
   env: NodeJS.ProcessEnv;
-  start(args: string[], options?: { env?: NodeJS.ProcessEnv; input?: string }): CliRun;
-  run(args: string[], options?: { env?: NodeJS.ProcessEnv; input?: string }): Promise<CliResult>;
+  start(args: string[], options?: CliOptions): CliRun;
+  run(args: string[], options?: CliOptions): Promise<CliResult>;
   athleteSteps(): Promise<Array<Record<string, unknown>>>;
 }
 
 export async function cliSandbox(t: TestContext, env: NodeJS.ProcessEnv = {}): Promise<CliSandbox> {
   const home = await mkdtemp(join(tmpdir(), 'strava-auth-cli-'));
-  t.after(() => rm(home, { recursive: true, force: true }));
+  const children: WatchedChild[] = [];
+  t.after(() => {
+    for (const child of children) child.kill();
+    return rm(home, { recursive: true, force: true });
+  });
   const athleteLog = join(home, 'athlete.log');
   const base: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
@@ -57,24 +74,22 @@ export async function cliSandbox(t: TestContext, env: NodeJS.ProcessEnv = {}): P
     env: base,
     start(args, options = {}) {
       const child = spawn(process.execPath, [BIN, ...args], { cwd: home, env: { ...base, ...options.env }, stdio: 'pipe' });
+      // Named by the command only: the other arguments may hold a secret.
+      const watched = new WatchedChild(child, `strava-auth ${args[0] ?? ''}`.trim());
+      children.push(watched);
       let stdout = '';
       let stderr = '';
-      const waiters: Array<{ pattern: RegExp; resolve: (s: string) => void }> = [];
       child.stdout.on('data', (chunk: Buffer) => (stdout += chunk));
-      child.stderr.on('data', (chunk: Buffer) => {
-        stderr += chunk;
-        for (const waiter of waiters.splice(0)) {
-          if (waiter.pattern.test(stderr)) waiter.resolve(stderr);
-          else waiters.push(waiter);
-        }
-      });
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk));
       if (options.input !== undefined) child.stdin.end(options.input);
-      const done = new Promise<CliResult>((resolve) => child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })));
+      let done: Promise<CliResult> | undefined;
       return {
         child,
-        done,
-        waitForStderr: (pattern) =>
-          pattern.test(stderr) ? Promise.resolve(stderr) : new Promise((resolve) => waiters.push({ pattern, resolve })),
+        get done() {
+          done ??= watched.exit(options.exitWithinMs).then(({ code, signal }) => ({ code, signal, stdout, stderr }));
+          return done;
+        },
+        waitForStderr: (pattern, timeoutMs) => watched.waitForMatch(child.stderr, () => stderr, pattern, 'stderr', timeoutMs),
       };
     },
     run(args, options = {}) {
