@@ -153,6 +153,33 @@ describe('strava-auth serve (the CLI)', { timeout: 60_000 }, () => {
     assert.deepEqual(JSON.parse(result.stdout).url, url);
   });
 
+  test('webhooks: a subscription created with the CLI; the athlete revokes in Strava; the token API answers 410', async (t) => {
+    const emu = await startTestEmulator(t);
+    const cli = await cliSandbox(t, { ...emulatorEnv(emu), STRAVA_AUTH_API_KEYS: 'k1', STRAVA_WEBHOOK_VERIFY_TOKEN: 'the-verify-token' });
+    const { run, url } = await startServe(t, cli, ['--db', `sqlite:${join(cli.home, 'service.db')}`]);
+    const created = await cli.run(['webhooks', 'create', '--callback-url', `${url}/webhook`, '--json']);
+    assert.equal(created.code, 0, created.stderr);
+    await connectAthlete(url, emu, { athleteId: 90 });
+    const token = () => fetch(`${url}/v1/athletes/90/token`, { headers: { authorization: 'Bearer k1' } });
+    assert.equal((await token()).status, 200);
+    assert.equal((await emu.deauthorizeInSettings(90))?.status, 'delivered');
+    await run.waitForStderr(/"msg":"athlete deauthorized","athlete_id":90/);
+    assert.equal((await token()).status, 410);
+    run.child.kill('SIGTERM');
+    const result = await run.done;
+    assert.equal(result.code, 0);
+    assert.ok(!result.stderr.includes('the-verify-token'));
+  });
+
+  test('--forward-url without a forward secret: refused at start, with the remedy', async (t) => {
+    const emu = await startTestEmulator(t);
+    const cli = await cliSandbox(t, emulatorEnv(emu));
+    const result = await cli.run(['serve', '--port', '0', '--db', `sqlite:${join(cli.home, 'service.db')}`, '--forward-url', 'https://app.example/hook']);
+    assert.equal(result.code, 1);
+    assert.match(result.stderr, /no forward secret/);
+    assert.match(result.stderr, /STRAVA_AUTH_FORWARD_SECRET/);
+  });
+
   test('the log: JSON lines on stderr, no token, key or client secret in any', async (t) => {
     const emu = await startTestEmulator(t);
     const cli = await cliSandbox(t, { ...emulatorEnv(emu), STRAVA_AUTH_API_KEYS: 'the-api-key' });

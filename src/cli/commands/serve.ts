@@ -4,6 +4,7 @@ import { apiKeysFromEnv } from '../../server/api-keys.ts';
 import { startNodeServer } from '../../server/node-runner.ts';
 import { batchedWriter, jsonLog } from '../../server/service-log.ts';
 import { createTokenService } from '../../server/token-service.ts';
+import { webhookReceiver } from '../../server/webhook-routes.ts';
 import { cipherFromEnv } from '../../tokens/cipher-from-env.ts';
 import { parseCommandArgs } from '../args.ts';
 import { EXIT, EXIT_CODES_HELP } from '../exit-codes.ts';
@@ -30,7 +31,8 @@ Flags:
                           (default: the listening address)
       --return-to URL     an address /connect?return_to= may send athletes back to (repeatable;
                           any address under it is allowed)
-      --forward-url URL   forward webhook events to your app, signed (STRAVA_AUTH_FORWARD_SECRET)
+      --forward-url URL   forward webhook events to your app, signed with HMAC-SHA256
+      --forward-secret S  the signing secret (default: $STRAVA_AUTH_FORWARD_SECRET)
       --json              print the listening address as one JSON line ({"url": ...})
       --emulator          run against the built-in Strava emulator, in this process
 
@@ -50,6 +52,7 @@ Environment:
   STRAVA_AUTH_ENCRYPTION_KEY               encrypt stored tokens (see strava-auth --help)
   STRAVA_WEBHOOK_VERIFY_TOKEN              what Strava's subscription check must present
   STRAVA_WEBHOOK_SUBSCRIPTION_ID           the push subscription (default: asked of Strava)
+  STRAVA_AUTH_FORWARD_SECRET               the secret forwarded events are signed with
 
 Examples:
   strava-auth serve --emulator
@@ -100,6 +103,7 @@ async function serve(argv: string[], io: Io): Promise<number> {
       'public-url': { type: 'string' },
       'return-to': { type: 'string', multiple: true },
       'forward-url': { type: 'string' },
+      'forward-secret': { type: 'string' },
       json: { type: 'boolean' },
     },
     HELP,
@@ -112,8 +116,10 @@ async function serve(argv: string[], io: Io): Promise<number> {
   return withSession(io, values, async (session) => {
     const spec = parseStoreSpec(values.db ?? `sqlite:${join(session.configDir, 'serve.db')}`, io.cwd);
     const apiKeys = apiKeysFromEnv(io.env.STRAVA_AUTH_API_KEYS);
-    // Never printed, whatever a message quotes: the database password and the API keys.
-    for (const secret of [...specSecrets(spec), ...apiKeys]) io.redactor?.add(secret);
+    const forwardSecret = values['forward-secret'] ?? io.env.STRAVA_AUTH_FORWARD_SECRET;
+    const verifyToken = io.env.STRAVA_WEBHOOK_VERIFY_TOKEN;
+    // Never printed, whatever a message quotes: the database password, API keys, webhook secrets.
+    for (const secret of [...specSecrets(spec), ...apiKeys, forwardSecret, verifyToken]) io.redactor?.add(secret);
     const oauth = await session.oauthConfig();
     const { oauthBaseUrl, apiBaseUrl, emulator } = await session.endpoints();
     const logWriter = batchedWriter((text) => io.stderr.write(text));
@@ -132,12 +138,12 @@ async function serve(argv: string[], io: Io): Promise<number> {
         apiKeys,
         allowedReturnTo: returnTo,
         log,
-        // SEAM(webhooks): webhookRoutes: (await import('../../server/webhook-routes.ts')).webhookReceiver,
+        webhookRoutes: webhookReceiver,
         webhooks: {
-          ...(io.env.STRAVA_WEBHOOK_VERIFY_TOKEN ? { verifyToken: io.env.STRAVA_WEBHOOK_VERIFY_TOKEN } : {}),
+          ...(verifyToken ? { verifyToken } : {}),
           ...(subscription && /^\d+$/.test(subscription) ? { subscriptionId: Number(subscription) } : {}),
           ...(forwardUrl ? { forwardUrl } : {}),
-          ...(io.env.STRAVA_AUTH_FORWARD_SECRET ? { forwardSecret: io.env.STRAVA_AUTH_FORWARD_SECRET } : {}),
+          ...(forwardSecret ? { forwardSecret } : {}),
         },
       });
       const running = await startNodeServer(service, { host, port, ...(publicUrl ? { publicUrl } : {}), log: (line) => log('warn', line) });

@@ -1,59 +1,46 @@
 /**
- * The service's side of the webhook contract (WebhookDeps, implemented on its stores), and the
- * mount point of the webhook sub-app; the sub-app itself is the `webhooks` branch's. Real SQLite,
- * real HTTP.
+ * Webhooks into the token service: the emulator's push subscription delivers to the service's
+ * webhook sub-app, whose dependencies are the service's stores. Real SQLite, real HTTP.
  */
 import assert from 'node:assert/strict';
 import { Hono } from 'hono';
 import { test } from 'node:test';
-import type { WebhookDeps, WebhookEvent } from '../src/server/webhook-deps.ts';
+import { createPushSubscription } from '../src/core/push-subscriptions.ts';
+import { webhookReceiver } from '../src/server/webhook-routes.ts';
 import { startTestEmulator } from './helpers/emulator.ts';
 import { connectAthlete, startTestService } from './helpers/serve.ts';
 
-const deauthorization = (athleteId: number): WebhookEvent => ({
-  object_type: 'athlete',
-  object_id: athleteId,
-  aspect_type: 'update',
-  updates: { authorized: 'false' },
-  owner_id: athleteId,
-  subscription_id: 77,
-  event_time: 1_796_000_000,
-});
-
-test('mounted at /webhook with deps on the stores: dedupe, deauthorization (410 at once), settings, metrics', async (t) => {
+test('end to end: a push subscription to the service; the athlete revokes in Strava; 410 at once; a redelivery is handled once', async (t) => {
   const emu = await startTestEmulator(t);
-  let deps: WebhookDeps | undefined;
-  const svc = await startTestService(t, emu, {
-    overrides: {
-      webhooks: { verifyToken: 'verify-me', subscriptionId: 77, forwardUrl: 'https://app.example/hook', forwardSecret: 'forward-secret' },
-      webhookRoutes: (given) => {
-        deps = given;
-        const app = new Hono();
-        app.post('/', async (c) => {
-          const event = (await c.req.json()) as WebhookEvent;
-          if (!(await given.recordEventOnce(event))) return c.json({ duplicate: true });
-          if (event.object_type === 'athlete' && event.updates?.authorized === 'false') await given.onDeauthorize(event.owner_id);
-          return c.json({ handled: true });
-        });
-        return app;
-      },
-    },
-  });
-  assert.ok(deps);
-  assert.equal(deps.verifyToken, 'verify-me');
-  assert.equal(await deps.subscriptionId(), 77);
-  assert.equal(deps.forwardUrl, 'https://app.example/hook');
-  assert.equal(deps.forwardSecret, 'forward-secret');
-
+  const svc = await startTestService(t, emu, { overrides: { webhookRoutes: webhookReceiver, webhooks: { verifyToken: 'verify-me' } } });
+  // The emulator checks the callback (GET /webhook with the verify token) before creating it.
+  const subscription = await createPushSubscription(
+    { clientId: emu.clientId, clientSecret: emu.clientSecret, apiBaseUrl: `${emu.url}/api/v3` },
+    { callbackUrl: `${svc.url}/webhook`, verifyToken: 'verify-me' },
+  );
   await connectAthlete(svc.url, emu, { athleteId: 61 });
   assert.equal((await svc.api('/v1/athletes/61/token')).status, 200);
-  const post = (event: WebhookEvent) => fetch(`${svc.url}/webhook`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(event) }).then((r) => r.json());
-  assert.deepEqual(await post(deauthorization(61)), { handled: true });
-  assert.deepEqual(await post(deauthorization(61)), { duplicate: true }, 'a retried delivery is handled once');
+
+  const delivery = await emu.deauthorizeInSettings(61);
+  assert.equal(delivery?.status, 'delivered');
+  await svc.service.idle();
   const gone = await svc.api('/v1/athletes/61/token');
   assert.equal(gone.status, 410);
   assert.equal((await gone.json()).error.code, 'athlete_revoked');
   assert.equal(await svc.store.get('61'), undefined, 'the tokens are deleted');
+  assert.equal((await (await svc.api('/v1/athletes/61')).json()).status, 'revoked');
+
+  // Strava retries a delivery it thinks failed: the same event again is acknowledged, handled once.
+  const again = await fetch(`${svc.url}/webhook`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(delivery!.event) });
+  assert.equal(again.status, 200);
+  await svc.service.idle();
+  // An event of another subscription is refused.
+  const forged = await fetch(`${svc.url}/webhook`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ ...delivery!.event, subscription_id: subscription.id + 1, owner_id: 62, object_id: 62 }),
+  });
+  assert.equal(forged.status, 403);
 
   // Connecting again clears the revocation.
   await connectAthlete(svc.url, emu, { athleteId: 61 });
@@ -65,6 +52,9 @@ test('mounted at /webhook with deps on the stores: dedupe, deauthorization (410 
   assert.match(metrics, /strava_auth_http_requests_total\{method="GET",route="\/v1\/athletes\/:id\{\[0-9\]\+\}\/token",status="410"\} 1/);
   assert.match(metrics, /strava_auth_lock_wait_seconds_count [1-9]/);
   for (const name of ['strava_auth_refreshes_total', 'strava_auth_refresh_failures_total']) assert.match(metrics, new RegExp(`# TYPE ${name} counter`));
+  const log = svc.logs.join('');
+  assert.match(log, /"msg":"athlete deauthorized","athlete_id":61/);
+  assert.ok(!log.includes('verify-me'), 'the verify token is never logged');
 });
 
 test('without webhookRoutes, /webhook is a JSON 404 (the sub-app is optional)', async (t) => {
