@@ -107,6 +107,19 @@ describe('GET /connect and /callback', () => {
     assert.match(html, /&lt;script&gt;alert\(1\)&lt;\/script&gt;/);
   });
 
+  test('the service store down: /connect and /callback answer a 503 page with Retry-After, not JSON', async (t) => {
+    const emu = await startTestEmulator(t);
+    const svc = await startTestService(t, emu);
+    await svc.serviceStore.close();
+    for (const path of ['/connect?scope=read', '/callback?state=s&code=c']) {
+      const response = await fetch(`${svc.url}${path}`, { redirect: 'manual' });
+      assert.equal(response.status, 503, path);
+      assert.equal(response.headers.get('retry-after'), '5');
+      assert.match(response.headers.get('content-type')!, /^text\/html/);
+      assert.match(text(await response.text()), /Connecting failed The token store is unavailable right now; nothing stored was changed\./);
+    }
+  });
+
   test("the athlete's name is escaped on the page", async (t) => {
     const emu = await startTestEmulator(t);
     const svc = await startTestService(t, emu);

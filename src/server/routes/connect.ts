@@ -13,7 +13,7 @@ import type { AthleteTokens } from '../athlete-tokens.ts';
 import { errorAnswer } from '../error-response.ts';
 import { connectedPage, failurePage } from '../pages.ts';
 import type { ServiceLog } from '../service-log.ts';
-import type { ServiceStore } from '../service-store.ts';
+import type { PendingLogin, ServiceStore } from '../service-store.ts';
 
 /** How long a started connect may take before its state is refused. */
 export const PENDING_LOGIN_TTL_MS = 10 * 60 * 1000;
@@ -62,6 +62,14 @@ function html(c: Context, status: 200 | 400 | 403 | 410 | 502 | 503 | 500, body:
   return c.html(body, status);
 }
 
+/** The page for a failure that is not the athlete's doing (a store outage, Strava down). */
+function failedPage(c: Context, error: unknown, now: number, log: ServiceLog, retry?: string): Response {
+  const answer = errorAnswer(error, now);
+  log('error', 'connect failed', { code: answer.code, error: error instanceof Error ? error.name : typeof error });
+  if (answer.retryAfter !== undefined) c.header('retry-after', String(answer.retryAfter));
+  return html(c, answer.status as 502, failurePage('Connecting failed', `${answer.message} ${answer.remedy}`, retry));
+}
+
 /**
  * The browser side: `GET /connect` sends the athlete to Strava's consent page with a state kept in
  * the service store; `GET /callback` takes that state (once, on any replica), exchanges the code
@@ -97,12 +105,16 @@ export function connectRoutes(options: ConnectRoutesOptions): Hono {
       ...(oauth.baseUrl ? { baseUrl: oauth.baseUrl } : {}),
     });
     const now = clock.now();
-    await serviceStore.putPendingLogin(request.state, {
-      scopes: [...request.scopes],
-      ...(returnTo ? { returnTo } : {}),
-      createdAt: now,
-      expiresAt: now + PENDING_LOGIN_TTL_MS,
-    });
+    try {
+      await serviceStore.putPendingLogin(request.state, {
+        scopes: [...request.scopes],
+        ...(returnTo ? { returnTo } : {}),
+        createdAt: now,
+        expiresAt: now + PENDING_LOGIN_TTL_MS,
+      });
+    } catch (error) {
+      return failedPage(c, error, now, log);
+    }
     c.header('cache-control', 'no-store');
     return c.redirect(request.url.toString(), 302);
   });
@@ -110,7 +122,12 @@ export function connectRoutes(options: ConnectRoutesOptions): Hono {
   app.get('/callback', async (c) => {
     const url = new URL(c.req.url);
     const state = url.searchParams.get('state');
-    const pending = state ? await serviceStore.takePendingLogin(state) : undefined;
+    let pending: PendingLogin | undefined;
+    try {
+      pending = state ? await serviceStore.takePendingLogin(state) : undefined;
+    } catch (error) {
+      return failedPage(c, error, clock.now(), log);
+    }
     if (!state || !pending) {
       log('warn', 'callback refused: unknown or reused state', { has_state: Boolean(state) });
       return html(
@@ -163,9 +180,7 @@ export function connectRoutes(options: ConnectRoutesOptions): Hono {
       if (error instanceof CallbackError) {
         return html(c, 400, failurePage('Strava sent you back without a grant', 'The answer from Strava holds no authorization code. Nothing was stored.', retry));
       }
-      const answer = errorAnswer(error, clock.now());
-      log('error', 'callback failed', { code: answer.code, error: error instanceof Error ? error.name : typeof error });
-      return html(c, answer.status as 502, failurePage('Connecting failed', `${answer.message} ${answer.remedy}`, retry));
+      return failedPage(c, error, clock.now(), log, retry);
     }
   });
   return app;
