@@ -94,10 +94,11 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
     // into a streamed one, which costs a third of a cached token request.
     c.header('x-content-type-options', 'nosniff');
     await next();
-    const route = c.res.status === 404 && routePath(c, -1) === '*' ? 'unmatched' : routePath(c, -1);
+    const matched = routePath(c, -1);
+    const route = c.res.status === 404 && matched === '*' ? 'unmatched' : matched;
     metrics.requests.inc({ method: c.req.method, route, status: c.res.status });
     // The path only: a query may carry a code or a state.
-    log('info', 'request', { method: c.req.method, route, path: new URL(c.req.url).pathname, status: c.res.status, ms: Math.round((performance.now() - start) * 10) / 10 });
+    log('info', 'request', { method: c.req.method, route, path: c.req.path, status: c.res.status, ms: Math.round((performance.now() - start) * 10) / 10 });
   });
   app.onError((error, c) => {
     const answer = errorAnswer(error, clock.now());
