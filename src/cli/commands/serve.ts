@@ -150,6 +150,9 @@ async function serve(argv: string[], io: Io): Promise<number> {
       listening = running.url;
       const stopped = untilSignal();
       io.stdout.write(values.json ? `${JSON.stringify({ url: running.url, public_url: publicUrl ?? running.url, db: describeStoreSpec(spec) })}\n` : `listening on ${running.url}\n`);
+      if (!publicUrl && !['127.0.0.1', 'localhost', '::1'].includes(host)) {
+        log('warn', `bound to ${host} without --public-url: Strava will send athletes back to ${running.url}/callback, which their browsers may not reach; pass --public-url (https) as browsers see the service`);
+      }
       log('info', 'serving', {
         url: running.url,
         public_url: publicUrl ?? running.url,
