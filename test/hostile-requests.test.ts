@@ -1,5 +1,5 @@
 /**
- * Every HTTP server here (login's loopback callback server, the emulator) answers any malformed
+ * Every HTTP server here (login's loopback callback server, the emulator, the token service) answers any malformed
  * request with a 4xx, or closes a connection that is not HTTP at all, and keeps serving. Requests
  * go over raw TCP: no HTTP client would send most of them.
  */
@@ -8,6 +8,7 @@ import { describe, test, type TestContext } from 'node:test';
 import { startLoopbackServer } from '../src/cli/loopback-server.ts';
 import { startTestEmulator } from './helpers/emulator.ts';
 import { rawExchange } from './helpers/raw-http.ts';
+import { startTestService } from './helpers/serve.ts';
 
 /** A running server, and a request it answers 200. */
 interface Target {
@@ -24,6 +25,10 @@ const servers: Record<string, (t: TestContext) => Promise<Target>> = {
     const server = await startLoopbackServer(0, async () => ({ status: 200, html: 'ok' }));
     t.after(() => server.close());
     return { port: Number(new URL(server.redirectUri).port), goodPath: '/callback?code=c&state=s' };
+  },
+  'token service (serve)': async (t) => {
+    const svc = await startTestService(t, await startTestEmulator(t));
+    return { port: svc.running.port, goodPath: '/healthz' };
   },
 };
 

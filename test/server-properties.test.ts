@@ -12,6 +12,7 @@ import { parseCallback } from '../src/core/callback.ts';
 import { StravaAuthError } from '../src/core/errors/strava-auth-error.ts';
 import { startTestEmulator } from './helpers/emulator.ts';
 import { rawExchange } from './helpers/raw-http.ts';
+import { connectAthlete, startTestService, TEST_API_KEY } from './helpers/serve.ts';
 
 /** Runs per property: a few seconds each on a loaded machine. */
 const RUNS = 300;
@@ -24,7 +25,7 @@ const nasty = fc.oneof(
 );
 
 const path = fc.oneof(
-  fc.constantFrom('/', '//', '/callback', '/_emulator', '/_emulator/clock', '/_emulator/tokens', '/oauth/token', '/oauth/authorize', '/oauth/accept', '/api/v3/athlete', '/api/v3/uploads', '*'),
+  fc.constantFrom('/', '//', '/callback', '/_emulator', '/_emulator/clock', '/_emulator/tokens', '/oauth/token', '/oauth/authorize', '/oauth/accept', '/api/v3/athlete', '/api/v3/uploads', '*', '/connect', '/v1/athletes', '/v1/athletes/1/token', '/v1/athletes/1', '/readyz', '/metrics'),
   fc.array(nasty, { maxLength: 4 }).map((parts) => `/${parts.join('/')}`),
   fc.array(nasty, { maxLength: 3 }).map((parts) => `//${parts.join('/')}`),
   nasty,
@@ -114,5 +115,15 @@ describe('servers survive random and malformed requests', () => {
     t.after(() => server.close());
     const port = Number(new URL(server.redirectUri).port);
     await checkServer(t, port, `/callback?state=${expectedState}&code=c`, (text) => assert.ok(!text.includes(expectedState), 'the state was echoed'));
+  });
+
+  test('the token service: < 500, still serving, and no token or API key in any answer without the key', async (t) => {
+    const emu = await startTestEmulator(t);
+    const svc = await startTestService(t, emu);
+    await connectAthlete(svc.url, emu, { athleteId: 1 });
+    const record = await svc.store.get('1');
+    await checkServer(t, svc.running.port, '/healthz', (text) => {
+      for (const secret of [record!.tokens.accessToken, record!.tokens.refreshToken, TEST_API_KEY, emu.clientSecret]) assert.ok(!text.includes(secret), 'a secret came back');
+    });
   });
 });

@@ -25,6 +25,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command>; 
   exchange: { summary: 'Exchange a code (or the redirected URL) for tokens', load: () => import('./commands/exchange.ts').then((m) => m.command) },
   emulator: { summary: 'Run the built-in Strava emulator on 127.0.0.1', load: () => import('./commands/emulator.ts').then((m) => m.command) },
   tokens: { summary: 'Move tokens between stores, or re-encrypt a store after a key rotation', load: () => import('./commands/tokens.ts').then((m) => m.command) },
+  serve: { summary: 'Run the token service for many athletes (connect, token API, webhooks)', load: () => import('./commands/serve.ts').then((m) => m.command) },
   webhooks: { summary: 'Create, list or delete the push subscription (webhook events)', load: () => import('./commands/webhooks.ts').then((m) => m.command) },
 };
 

@@ -7,3 +7,4 @@ export { PostgresStore, type PostgresConnection, type PostgresStoreOptions } fro
 export { POSTGRES_SCHEMA_VERSION } from './postgres-schema.ts';
 export type { PgPool, PgPoolClient, PgQueryable, PgResult } from './pg-driver.ts';
 export { PostgresDriverMissingError } from './errors/index.ts';
+export { PostgresServiceStore, POSTGRES_SERVICE_SCHEMA_VERSION } from './postgres-service-store.ts';

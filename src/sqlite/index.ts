@@ -6,3 +6,4 @@
 export { SqliteStore, DEFAULT_BUSY_TIMEOUT_MS, type SqliteStoreOptions } from './sqlite-store.ts';
 export { SQLITE_SCHEMA_VERSION, SCHEMA_TABLE, TOKENS_TABLE, LOCKS_TABLE } from './sqlite-schema.ts';
 export { MIN_NODE_FOR_SQLITE } from './load-sqlite.ts';
+export { SqliteServiceStore, type SqliteServiceStoreOptions } from './sqlite-service-store.ts';

@@ -44,11 +44,31 @@ const MIGRATIONS: ReadonlyArray<readonly string[]> = [
 /** The schema version this release writes and reads. */
 export const SQLITE_SCHEMA_VERSION = MIGRATIONS.length;
 
-/** The version the tables are at; 0 for a database this store never touched. */
-function readVersion(db: DatabaseSync): number {
-  const table = db.prepare(`SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?`).get(SCHEMA_TABLE);
+/** A table holding one schema version, and the migrations that bring its tables up to date. */
+export interface SchemaPlan {
+  /** Holds one row: the version the tables are at. */
+  versionTable: string;
+  /** Migration `i` brings the tables from version `i` to version `i + 1`. */
+  migrations: ReadonlyArray<readonly string[]>;
+  /** Names the tables in errors: `its tables`, `its service tables`. */
+  tables: string;
+  /** Says what to do when a newer release made the tables. */
+  newerRemedy: string;
+}
+
+/** The token store's plan. */
+const TOKEN_SCHEMA: SchemaPlan = {
+  versionTable: SCHEMA_TABLE,
+  migrations: MIGRATIONS,
+  tables: 'its tables',
+  newerRemedy: 'Upgrade strava-auth in every program that uses this database (a database is never migrated down).',
+};
+
+/** The version the tables are at; 0 for a database this plan never touched. */
+function readVersion(db: DatabaseSync, versionTable: string): number {
+  const table = db.prepare(`SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?`).get(versionTable);
   if (table === undefined) return 0;
-  const row = db.prepare(`SELECT version FROM ${SCHEMA_TABLE}`).get() as { version?: unknown } | undefined;
+  const row = db.prepare(`SELECT version FROM ${versionTable}`).get() as { version?: unknown } | undefined;
   return typeof row?.version === 'number' ? row.version : 0;
 }
 
@@ -58,22 +78,30 @@ function readVersion(db: DatabaseSync): number {
  * `store` names the database in errors.
  */
 export function migrate(db: DatabaseSync, store: string): void {
-  const latest = SQLITE_SCHEMA_VERSION;
+  migrateTo(db, store, TOKEN_SCHEMA);
+}
+
+/**
+ * Runs the migrations of `plan` that `db` lacks, in one `BEGIN IMMEDIATE` transaction with the
+ * version bump (see the module comment). Other tables in the file (another plan's) are untouched.
+ */
+export function migrateTo(db: DatabaseSync, store: string, plan: SchemaPlan): void {
+  const latest = plan.migrations.length;
   immediateTransaction(db, () => {
-    const found = readVersion(db);
+    const found = readVersion(db, plan.versionTable);
     if (found > latest) {
       throw new StoreSchemaError({
         store,
-        problem: `its tables are at schema version ${found}, written by a newer strava-auth; this release knows version ${latest}`,
-        remedy: 'Upgrade strava-auth in every program that uses this database (a database is never migrated down).',
+        problem: `${plan.tables} are at schema version ${found}, written by a newer strava-auth; this release knows version ${latest}`,
+        remedy: plan.newerRemedy,
         foundVersion: found,
         supportedVersion: latest,
       });
     }
     if (found === latest) return;
-    db.exec(`CREATE TABLE IF NOT EXISTS ${SCHEMA_TABLE} (version INTEGER NOT NULL)`);
-    for (const statements of MIGRATIONS.slice(found, latest)) for (const statement of statements) db.exec(statement);
-    db.exec(`DELETE FROM ${SCHEMA_TABLE}`);
-    db.prepare(`INSERT INTO ${SCHEMA_TABLE} (version) VALUES (?)`).run(latest);
+    db.exec(`CREATE TABLE IF NOT EXISTS ${plan.versionTable} (version INTEGER NOT NULL)`);
+    for (const statements of plan.migrations.slice(found, latest)) for (const statement of statements) db.exec(statement);
+    db.exec(`DELETE FROM ${plan.versionTable}`);
+    db.prepare(`INSERT INTO ${plan.versionTable} (version) VALUES (?)`).run(latest);
   });
 }

@@ -32,6 +32,8 @@ export interface GuardedServerOptions {
   log?: (line: string) => void;
   /** Tighter or looser limits than {@link SERVER_LIMITS} (tests use short timeouts). */
   limits?: Partial<ServerLimits>;
+  /** Which Host headers name this server (default: the loopback names with its port). */
+  isAllowedHost?: (host: string, port: number) => boolean;
 }
 
 /**
@@ -65,7 +67,7 @@ export function createGuardedServer(handler: GuardedHandler, options: GuardedSer
       res.destroy();
     };
     try {
-      const url = checkRequest(req, req.socket.localPort ?? 0);
+      const url = checkRequest(req, req.socket.localPort ?? 0, options.isAllowedHost);
       Promise.resolve(handler(req, res, url)).catch(fail);
     } catch (error) {
       fail(error);

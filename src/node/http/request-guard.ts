@@ -11,13 +11,13 @@ const SINGLE_HEADERS: readonly string[] = ['host', 'content-length', 'content-ty
 
 /**
  * What every request to a loopback server passes before any route sees it: an origin-form target,
- * single copies of the headers that decide anything, a Host naming this server, and a body framing
- * we read. Returns the target as a URL; throws {@link RequestRejectedError} (400, 414 or 421).
+ * single copies of the headers that decide anything, a Host naming this server (a loopback name
+ * unless `isAllowedHost` says otherwise), and a body framing we read. Returns the target as a URL; throws {@link RequestRejectedError} (400, 414 or 421).
  *
  * A foreign Host is 421 Misdirected Request rather than 400: the request is well-formed but meant
  * for another server (the DNS-rebinding case), and 421 says exactly that.
  */
-export function checkRequest(req: IncomingMessage, port: number): URL {
+export function checkRequest(req: IncomingMessage, port: number, isAllowedHost: (host: string, port: number) => boolean = isLoopbackHost): URL {
   const url = parseRequestTarget(req.url);
   const seen = new Set<string>();
   for (let i = 0; i < req.rawHeaders.length; i += 2) {
@@ -28,7 +28,7 @@ export function checkRequest(req: IncomingMessage, port: number): URL {
   }
   const host = req.headers.host;
   if (host === undefined || host === '') throw new RequestRejectedError(400, 'host', 'The request has no Host header.');
-  if (!isLoopbackHost(host, port)) {
+  if (!isAllowedHost(host, port)) {
     throw new RequestRejectedError(421, 'host', `This server answers only to 127.0.0.1, localhost or [::1] on port ${port}.`);
   }
   const transferEncoding = req.headers['transfer-encoding'];

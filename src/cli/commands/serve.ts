@@ -1,0 +1,182 @@
+import { join } from 'node:path';
+import { joinUrl } from '../../core/endpoints.ts';
+import { apiKeysFromEnv } from '../../server/api-keys.ts';
+import { startNodeServer } from '../../server/node-runner.ts';
+import { batchedWriter, jsonLog } from '../../server/service-log.ts';
+import { createTokenService } from '../../server/token-service.ts';
+import { webhookReceiver } from '../../server/webhook-routes.ts';
+import { cipherFromEnv } from '../../tokens/cipher-from-env.ts';
+import { parseCommandArgs } from '../args.ts';
+import { EXIT, EXIT_CODES_HELP } from '../exit-codes.ts';
+import type { Io } from '../io.ts';
+import type { Command } from '../main.ts';
+import { describeStoreSpec, parseStoreSpec, specSecrets } from '../store-spec.ts';
+import { HelpRequested, UsageError } from '../usage-error.ts';
+import { withSession } from '../with-session.ts';
+import { openServiceStores, type ServiceStores } from './serve/open-service-stores.ts';
+
+const HELP = `Usage: strava-auth serve [--port N] [--host H] [--db STORE] [--public-url URL] [--emulator] [--json]
+       strava-auth serve keys create|list|revoke ...
+
+Runs the token service for an app that many athletes connect to: athletes connect in the browser
+(/connect, /callback), the app's backend gets fresh access tokens from the token API (/v1, with an
+API key), Strava's webhooks mark revoked athletes (/webhook). Several replicas may share one
+PostgreSQL database. SIGTERM finishes the requests under way, then exits 0.
+
+Flags:
+      --port N            port to listen on (default 8080; 0 picks a free one)
+      --host H            address to listen on (default 127.0.0.1; anything else needs TLS in front)
+      --db STORE          sqlite:FILE (default <config dir>/serve.db) or postgres://USER@HOST/DB
+      --public-url URL    where browsers reach the service; Strava redirects to URL/callback
+                          (default: the listening address)
+      --return-to URL     an address /connect?return_to= may send athletes back to (repeatable;
+                          any address under it is allowed)
+      --forward-url URL   forward webhook events to your app, signed with HMAC-SHA256
+      --forward-secret S  the signing secret (default: $STRAVA_AUTH_FORWARD_SECRET)
+      --json              print the listening address as one JSON line ({"url": ...})
+      --emulator          run against the built-in Strava emulator, in this process
+
+Routes:
+  GET    /connect?scope=LIST[&return_to=URL]   send an athlete to Strava's consent page
+  GET    /callback                            where Strava sends the athlete back
+  GET    /v1/athletes/ID/token[?min_valid=S]  {"access_token","expires_at","scopes","athlete_id"}
+  GET    /v1/athletes[?limit=N&after=ID]      connected athletes, with status and scopes
+  GET    /v1/athletes/ID                      one athlete
+  DELETE /v1/athletes/ID                      revoke at Strava, then forget
+  GET    /healthz, /readyz, /metrics          liveness, store reachability, Prometheus metrics
+
+Environment:
+  STRAVA_CLIENT_ID, STRAVA_CLIENT_SECRET   your API application
+  STRAVA_BASE_URL                          another Strava (the emulator, a proxy)
+  STRAVA_AUTH_API_KEYS                     API keys, comma-separated (besides serve keys create)
+  STRAVA_AUTH_ENCRYPTION_KEY               encrypt stored tokens (see strava-auth --help)
+  STRAVA_WEBHOOK_VERIFY_TOKEN              what Strava's subscription check must present
+  STRAVA_WEBHOOK_SUBSCRIPTION_ID           the push subscription (default: asked of Strava)
+  STRAVA_AUTH_FORWARD_SECRET               the secret forwarded events are signed with
+
+Examples:
+  strava-auth serve --emulator
+  strava-auth serve keys create --label backend
+  strava-auth serve --db postgres://app@db/app --host 0.0.0.0 --public-url https://tokens.example.com
+
+${EXIT_CODES_HELP}
+`;
+
+function parsePort(text: string | undefined): number {
+  const port = text === undefined ? 8080 : Number(text);
+  if (!/^\d{1,5}$/.test(text ?? '8080') || port > 65535) throw new UsageError(`--port takes a port number (0-65535); got "${text}".`);
+  return port;
+}
+
+function parseUrl(text: string | undefined, flag: string): string | undefined {
+  if (text === undefined) return undefined;
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new UsageError(`${flag} takes an absolute http(s) URL; got "${text}".`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`${flag} takes an http(s) URL; got "${text}".`);
+  return url.href.replace(/\/$/, '');
+}
+
+/** Waits for SIGTERM or SIGINT; resolves with the signal. */
+function untilSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    const on = (signal: NodeJS.Signals) => {
+      process.off('SIGTERM', on);
+      process.off('SIGINT', on);
+      resolve(signal);
+    };
+    process.on('SIGTERM', on);
+    process.on('SIGINT', on);
+  });
+}
+
+async function serve(argv: string[], io: Io): Promise<number> {
+  const { values } = parseCommandArgs(
+    argv,
+    {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      db: { type: 'string' },
+      'public-url': { type: 'string' },
+      'return-to': { type: 'string', multiple: true },
+      'forward-url': { type: 'string' },
+      'forward-secret': { type: 'string' },
+      json: { type: 'boolean' },
+    },
+    HELP,
+  );
+  const port = parsePort(values.port);
+  const host = values.host ?? '127.0.0.1';
+  const publicUrl = parseUrl(values['public-url'], '--public-url');
+  const forwardUrl = parseUrl(values['forward-url'], '--forward-url');
+  const returnTo = (values['return-to'] ?? []).map((url) => parseUrl(url, '--return-to')!);
+  return withSession(io, values, async (session) => {
+    const spec = parseStoreSpec(values.db ?? `sqlite:${join(session.configDir, 'serve.db')}`, io.cwd);
+    const apiKeys = apiKeysFromEnv(io.env.STRAVA_AUTH_API_KEYS);
+    const forwardSecret = values['forward-secret'] ?? io.env.STRAVA_AUTH_FORWARD_SECRET;
+    const verifyToken = io.env.STRAVA_WEBHOOK_VERIFY_TOKEN;
+    // Never printed, whatever a message quotes: the database password, API keys, webhook secrets.
+    for (const secret of [...specSecrets(spec), ...apiKeys, forwardSecret, verifyToken]) io.redactor?.add(secret);
+    const oauth = await session.oauthConfig();
+    const { oauthBaseUrl, apiBaseUrl, emulator } = await session.endpoints();
+    const logWriter = batchedWriter((text) => io.stderr.write(text));
+    const log = jsonLog(logWriter.write);
+    let stores: ServiceStores | undefined;
+    try {
+      stores = await openServiceStores(spec, { cipher: await cipherFromEnv(io.env), warn: (message) => log('warn', message) });
+      let listening = '';
+      const subscription = io.env.STRAVA_WEBHOOK_SUBSCRIPTION_ID;
+      const service = createTokenService({
+        store: stores.store,
+        serviceStore: stores.serviceStore,
+        oauth: { clientId: oauth.clientId, clientSecret: oauth.clientSecret, baseUrl: oauthBaseUrl },
+        apiBaseUrl,
+        publicUrl: () => publicUrl ?? listening,
+        apiKeys,
+        allowedReturnTo: returnTo,
+        log,
+        webhookRoutes: webhookReceiver,
+        webhooks: {
+          ...(verifyToken ? { verifyToken } : {}),
+          ...(subscription && /^\d+$/.test(subscription) ? { subscriptionId: Number(subscription) } : {}),
+          ...(forwardUrl ? { forwardUrl } : {}),
+          ...(forwardSecret ? { forwardSecret } : {}),
+        },
+      });
+      const running = await startNodeServer(service, { host, port, ...(publicUrl ? { publicUrl } : {}), log: (line) => log('warn', line) });
+      listening = running.url;
+      const stopped = untilSignal();
+      io.stdout.write(values.json ? `${JSON.stringify({ url: running.url, public_url: publicUrl ?? running.url, db: describeStoreSpec(spec) })}\n` : `listening on ${running.url}\n`);
+      if (!publicUrl && !['127.0.0.1', 'localhost', '::1'].includes(host)) {
+        log('warn', `bound to ${host} without --public-url: Strava will send athletes back to ${running.url}/callback, which their browsers may not reach; pass --public-url (https) as browsers see the service`);
+      }
+      log('info', 'serving', {
+        url: running.url,
+        public_url: publicUrl ?? running.url,
+        db: describeStoreSpec(spec),
+        strava: emulator ? `emulator ${joinUrl(emulator.url, '/')}` : oauthBaseUrl,
+      });
+      const signal = await stopped;
+      log('info', 'draining', { signal });
+      await running.close();
+      await service.idle();
+      log('info', 'stopped', {});
+      return EXIT.ok;
+    } finally {
+      await stores?.close();
+      logWriter.flush();
+    }
+  });
+}
+
+export const command: Command = {
+  summary: 'Run the token service for many athletes (connect, token API, webhooks)',
+  async run(argv, io) {
+    if (argv[0] === 'keys') return (await import('./serve/keys.ts')).keys(argv.slice(1), io);
+    if (argv[0] === 'help') throw new HelpRequested(HELP);
+    return serve(argv, io);
+  },
+};

@@ -1,0 +1,60 @@
+import type { ServiceStore } from '../../../server/service-store.ts';
+import type { TokenStore } from '../../../tokens/token-store.ts';
+import { openStore, type StoreSpec } from '../../store-spec.ts';
+import type { TokenCipher } from '../../../tokens/token-cipher.ts';
+import { UsageError } from '../../usage-error.ts';
+
+/** The two stores of a service on one database, and how to close both. */
+export interface ServiceStores {
+  store: TokenStore;
+  serviceStore: ServiceStore;
+  close(): Promise<void>;
+}
+
+/** `--db` must name a database: the service keeps shared state a token directory cannot hold. */
+export function assertServiceDatabase(spec: StoreSpec): void {
+  if (spec.kind === 'file') {
+    throw new UsageError('serve needs a database for --db: sqlite:FILE, or postgres://... for several replicas (a token directory cannot hold the service state).');
+  }
+}
+
+/** Opens the service state of `spec` alone (for `serve keys`). */
+export async function openServiceStore(spec: StoreSpec): Promise<ServiceStore> {
+  assertServiceDatabase(spec);
+  if (spec.kind === 'sqlite') {
+    const { SqliteServiceStore } = await import('../../../sqlite/sqlite-service-store.ts');
+    const store = new SqliteServiceStore({ path: spec.path });
+    await store.open();
+    return store;
+  }
+  const { PostgresServiceStore } = await import('../../../postgres/postgres-service-store.ts');
+  // `?schema=NAME` (as the token store takes it) becomes the connection's search_path here.
+  const url = new URL(spec.kind === 'postgres' ? spec.connectionString : '');
+  const schema = url.searchParams.get('schema');
+  url.searchParams.delete('schema');
+  if (schema) url.searchParams.set('options', `-c search_path=${schema}`);
+  const store = PostgresServiceStore.fromConnectionString(url.href);
+  await store.open();
+  return store;
+}
+
+/** Opens the token store and the service state of `spec` (same database). */
+export async function openServiceStores(spec: StoreSpec, options: { cipher: TokenCipher | undefined; warn: (message: string) => void }): Promise<ServiceStores> {
+  assertServiceDatabase(spec);
+  const tokens = await openStore(spec, options);
+  let serviceStore: ServiceStore;
+  try {
+    serviceStore = await openServiceStore(spec);
+  } catch (error) {
+    await tokens.close();
+    throw error;
+  }
+  return {
+    store: tokens.store,
+    serviceStore,
+    close: async () => {
+      await serviceStore.close().catch(() => {});
+      await tokens.close().catch(() => {});
+    },
+  };
+}

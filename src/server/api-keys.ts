@@ -1,0 +1,89 @@
+/**
+ * Service API keys: `sak_<id>_<secret>`, 256 random bits. Only the SHA-256 of a key is stored (a
+ * plain hash suffices: the keys are random, so there is nothing to guess from a dictionary), and a
+ * presented key is compared with every live hash in constant time.
+ */
+import { constantTimeEqual, randomToken } from '../core/random.ts';
+import type { ApiKeyRecord, ServiceStore } from './service-store.ts';
+
+const MAX_REMEMBERED_HASHES = 1024;
+
+const KEY_PATTERN = /^sak_([0-9a-f]{12})_[A-Za-z0-9_-]{43,}$/;
+
+/** A new key, and the record to store for it (the key itself is shown once, never stored). */
+export interface NewApiKey {
+  key: string;
+  record: ApiKeyRecord;
+}
+
+function hex(bytes: ArrayBuffer | Uint8Array): string {
+  return [...new Uint8Array(bytes)].map((b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/** Hex SHA-256 of a key (Web Crypto, so it runs wherever the core does). */
+export async function hashApiKey(key: string): Promise<string> {
+  return hex(await globalThis.crypto.subtle.digest('SHA-256', new TextEncoder().encode(key)));
+}
+
+/** Makes a key with a fresh id. */
+export async function generateApiKey(label: string, now: number): Promise<NewApiKey> {
+  const id = hex(globalThis.crypto.getRandomValues(new Uint8Array(6)));
+  const key = `sak_${id}_${randomToken(32)}`;
+  return { key, record: { id, hash: await hashApiKey(key), label, createdAt: now } };
+}
+
+/** Whether `key` has the shape of a generated key (keys from the environment may have any shape). */
+export function looksLikeApiKey(key: string): boolean {
+  return KEY_PATTERN.test(key);
+}
+
+/** The bearer credential of an `Authorization` header, or undefined. */
+export function bearerCredential(header: string | undefined): string | undefined {
+  const match = header === undefined ? null : /^Bearer[ \t]+([\x21-\x7e]{1,512})[ \t]*$/i.exec(header);
+  return match?.[1];
+}
+
+/**
+ * Checks presented keys against the keys of the environment (`STRAVA_AUTH_API_KEYS`) and the
+ * live keys of the service store (read on every check, so a revocation on any replica takes effect
+ * at once).
+ */
+export class ApiKeyVerifier {
+  readonly #store: ServiceStore;
+  readonly #envHashes: Promise<string[]>;
+  /**
+   * Hashes of keys presented lately: hashing is a third of a cached token request's CPU. Bounded
+   * (cleared when full), so keys sprayed by a client cannot grow it; holds nothing the process
+   * did not already see in a request.
+   */
+  readonly #hashes = new Map<string, string>();
+
+  constructor(store: ServiceStore, envKeys: readonly string[]) {
+    this.#store = store;
+    this.#envHashes = Promise.all(envKeys.map(hashApiKey));
+  }
+
+  /** Whether `key` is a live key. Store failures propagate (the caller answers 503, not 401). */
+  async verify(key: string | undefined): Promise<boolean> {
+    if (key === undefined) return false;
+    let presented = this.#hashes.get(key);
+    if (presented === undefined) {
+      presented = await hashApiKey(key);
+      if (this.#hashes.size >= MAX_REMEMBERED_HASHES) this.#hashes.clear();
+      this.#hashes.set(key, presented);
+    }
+    const hashes = [...(await this.#envHashes), ...(await this.#store.listApiKeys()).map((record) => record.hash)];
+    let found = false;
+    // Every hash is compared, so the time says nothing about which one (if any) matched.
+    for (const hash of hashes) found = constantTimeEqual(presented, hash) || found;
+    return found;
+  }
+}
+
+/** Splits `STRAVA_AUTH_API_KEYS` (comma-separated; blanks ignored). */
+export function apiKeysFromEnv(value: string | undefined): string[] {
+  return (value ?? '')
+    .split(',')
+    .map((key) => key.trim())
+    .filter((key) => key !== '');
+}

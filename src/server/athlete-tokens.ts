@@ -1,0 +1,208 @@
+import type { Clock } from '../core/clock.ts';
+import { InvalidRefreshTokenError } from '../core/errors/invalid-refresh-token-error.ts';
+import { revokeToken, type OAuthConfig } from '../core/token-endpoint.ts';
+import type { TokenSet, TokenSetData } from '../core/token-set.ts';
+import { NotLoggedInError } from '../tokens/errors/not-logged-in-error.ts';
+import { DEFAULT_MARGIN_SECONDS } from '../tokens/margin.ts';
+import { TokenManager } from '../tokens/token-manager.ts';
+import type { StoredTokens, TokenStore } from '../tokens/token-store.ts';
+import { AthleteGoneError } from './errors/athlete-gone-error.ts';
+import { AthleteNotFoundError } from './errors/athlete-not-found-error.ts';
+import { upstreamFailure } from './error-response.ts';
+import type { ServiceMetrics } from './metrics.ts';
+import type { ServiceLog } from './service-log.ts';
+import type { ServiceStore } from './service-store.ts';
+
+/** What `GET /v1/athletes/{id}/token` answers. */
+export interface TokenAnswer {
+  access_token: string;
+  expires_at: number;
+  scopes: string[];
+  athlete_id: number;
+}
+
+/** An athlete as the API lists it: no token, ever. */
+export interface AthleteView {
+  athlete_id: number;
+  status: 'connected' | 'refresh_token_invalid' | 'revoked';
+  scopes: string[];
+  /** When the current access token expires (Unix seconds); absent once revoked. */
+  expires_at?: number;
+  firstname?: string;
+  lastname?: string;
+  username?: string | null;
+  /** ms since the epoch: last token write, or the revocation. */
+  updated_at: number;
+  /** Why tokens are no longer handed out, when they are not. */
+  reason?: string;
+}
+
+/** Options of {@link AthleteTokens}. */
+export interface AthleteTokensOptions {
+  store: TokenStore;
+  serviceStore: ServiceStore;
+  oauth: OAuthConfig;
+  clock: Clock;
+  metrics: ServiceMetrics;
+  log: ServiceLog;
+  /** Least validity of a returned token when the caller asks none (default 300 s). */
+  marginSeconds?: number;
+}
+
+/**
+ * Every athlete's tokens, through one {@link TokenManager} per athlete (kept for the life of the
+ * process, so concurrent requests share one refresh) over the shared store (whose lock makes the
+ * refresh single-flight across replicas).
+ */
+export class AthleteTokens {
+  readonly #options: AthleteTokensOptions;
+  readonly #margin: number;
+  readonly #managers = new Map<string, TokenManager>();
+
+  constructor(options: AthleteTokensOptions) {
+    this.#options = options;
+    this.#margin = options.marginSeconds ?? DEFAULT_MARGIN_SECONDS;
+  }
+
+  /**
+   * An access token valid for at least `minValid` seconds (and the default margin), refreshed
+   * first when needed. The hot path is one store read.
+   */
+  async token(athleteId: number, minValid: number): Promise<TokenAnswer> {
+    const key = String(athleteId);
+    const record = await this.#options.store.get(key);
+    if (!record) throw await this.#missing(athleteId);
+    if (record.invalid) throw new AthleteGoneError(athleteId, 'refresh_token_invalid');
+    if (record.tokens.expiresAt - this.#nowSeconds() > Math.max(minValid, this.#margin)) return answer(record.tokens, athleteId);
+    const manager = this.#manager(key);
+    try {
+      let tokens = await manager.getTokenSet();
+      // Past the default margin but short of what was asked: Strava renews a token with less than
+      // an hour left, so a forced refresh (shared by concurrent callers) gets a longer one.
+      if (tokens.expiresAt - this.#nowSeconds() <= minValid) tokens = await manager.refresh({ force: true });
+      return answer(tokens.toData(), athleteId);
+    } catch (error) {
+      this.#options.metrics.refreshFailures.inc({ code: error instanceof Error && 'code' in error ? String(error.code) : 'unknown' });
+      if (error instanceof NotLoggedInError) throw await this.#missing(athleteId);
+      if (error instanceof InvalidRefreshTokenError) {
+        this.#options.log('warn', 'refresh token refused by Strava', { athlete_id: athleteId, code: error.code });
+        throw new AthleteGoneError(athleteId, 'refresh_token_invalid', error);
+      }
+      throw upstreamFailure(error, this.#options.clock.now()) ?? error;
+    }
+  }
+
+  /** One athlete as the API shows it; {@link AthleteNotFoundError} when unknown. */
+  async describe(athleteId: number): Promise<AthleteView> {
+    const view = await this.#view(athleteId);
+    if (!view) throw new AthleteNotFoundError(athleteId);
+    return view;
+  }
+
+  /** A page of athletes in ascending id order after `after`, and the cursor of the next page. */
+  async list(after: number, limit: number): Promise<{ athletes: AthleteView[]; next_after: number | null }> {
+    const { store, serviceStore } = this.#options;
+    const ids = new Set<number>();
+    for (const key of await store.keys()) if (/^\d{1,15}$/.test(key)) ids.add(Number(key));
+    for (const status of await serviceStore.listAthleteStatuses()) ids.add(status.athleteId);
+    const page = [...ids].filter((id) => id > after).sort((a, b) => a - b);
+    const athletes: AthleteView[] = [];
+    for (const id of page.slice(0, limit)) {
+      const view = await this.#view(id);
+      if (view) athletes.push(view);
+    }
+    return { athletes, next_after: page.length > limit ? page[limit - 1]! : null };
+  }
+
+  /** Keeps tokens a callback obtained, replacing whatever was stored; a past revocation is forgotten. */
+  async save(tokens: TokenSet, athleteId: number): Promise<void> {
+    await this.#manager(String(athleteId)).importTokens(tokens, { replace: true });
+    await this.#options.serviceStore.clearAthleteStatus(athleteId);
+  }
+
+  /**
+   * Revokes the grant at Strava, then forgets the athlete (tokens and status). A failure to reach
+   * Strava keeps everything, so the call can be repeated.
+   */
+  async forget(athleteId: number): Promise<void> {
+    const { store, serviceStore, oauth } = this.#options;
+    const key = String(athleteId);
+    const found = await store.withLock(key, async (locked) => {
+      const record = await locked.get();
+      if (!record) return false;
+      try {
+        await revokeToken(oauth, record.tokens.refreshToken, 'refresh_token');
+      } catch (error) {
+        throw upstreamFailure(error, this.#options.clock.now()) ?? error;
+      }
+      return true;
+    });
+    const status = await serviceStore.getAthleteStatus(athleteId);
+    if (!found && !status) throw new AthleteNotFoundError(athleteId);
+    await store.delete(key);
+    await serviceStore.clearAthleteStatus(athleteId);
+    this.#managers.delete(key);
+  }
+
+  /** The athlete revoked access at Strava (a deauthorization event): remember it, drop the tokens. */
+  async revoked(athleteId: number, reason: string): Promise<void> {
+    // Status first: between the two writes the API answers 410, never 404.
+    await this.#options.serviceStore.setAthleteStatus(athleteId, { status: 'revoked', reason, at: this.#options.clock.now() });
+    await this.#options.store.delete(String(athleteId));
+    this.#managers.delete(String(athleteId));
+  }
+
+  async #view(athleteId: number): Promise<AthleteView | undefined> {
+    const record = await this.#options.store.get(String(athleteId));
+    if (record) return viewOf(athleteId, record);
+    const status = await this.#options.serviceStore.getAthleteStatus(athleteId);
+    return status && { athlete_id: athleteId, status: 'revoked', scopes: [], updated_at: status.at, reason: status.reason };
+  }
+
+  async #missing(athleteId: number): Promise<Error> {
+    return (await this.#options.serviceStore.getAthleteStatus(athleteId)) ? new AthleteGoneError(athleteId, 'athlete_revoked') : new AthleteNotFoundError(athleteId);
+  }
+
+  #manager(key: string): TokenManager {
+    let manager = this.#managers.get(key);
+    if (!manager) {
+      const { store, oauth, clock, metrics, log } = this.#options;
+      manager = new TokenManager({
+        store,
+        key,
+        oauth,
+        clock,
+        marginSeconds: this.#margin,
+        onRefresh: () => {
+          metrics.refreshes.inc();
+          log('info', 'refreshed tokens', { athlete_id: Number(key) });
+        },
+      });
+      this.#managers.set(key, manager);
+    }
+    return manager;
+  }
+
+  #nowSeconds(): number {
+    return Math.floor(this.#options.clock.now() / 1000);
+  }
+}
+
+function answer(tokens: TokenSetData, athleteId: number): TokenAnswer {
+  return { access_token: tokens.accessToken, expires_at: tokens.expiresAt, scopes: [...tokens.scopes], athlete_id: athleteId };
+}
+
+function viewOf(athleteId: number, record: StoredTokens): AthleteView {
+  const { athlete, scopes, expiresAt } = record.tokens;
+  return {
+    athlete_id: athleteId,
+    status: record.invalid ? 'refresh_token_invalid' : 'connected',
+    scopes: [...scopes],
+    expires_at: expiresAt,
+    ...(typeof athlete?.firstname === 'string' ? { firstname: athlete.firstname } : {}),
+    ...(typeof athlete?.lastname === 'string' ? { lastname: athlete.lastname } : {}),
+    ...(athlete?.username !== undefined ? { username: athlete.username } : {}),
+    updated_at: record.updatedAt,
+    ...(record.invalid ? { reason: record.invalid.reason } : {}),
+  };
+}

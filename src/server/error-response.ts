@@ -1,0 +1,66 @@
+import { NetworkError } from '../core/errors/network-error.ts';
+import { RateLimitError } from '../core/errors/rate-limit-error.ts';
+import { StravaServerError } from '../core/errors/server-error.ts';
+import { StravaAuthError } from '../core/errors/strava-auth-error.ts';
+import { LockTimeoutError } from '../tokens/errors/lock-timeout-error.ts';
+import { StoreUnavailableError } from '../tokens/errors/store-unavailable-error.ts';
+import { ServiceError } from './errors/service-error.ts';
+import { UpstreamError } from './errors/upstream-error.ts';
+
+/** What the service answers for a failure, before it becomes JSON or a page. */
+export interface ErrorAnswer {
+  status: number;
+  code: string;
+  message: string;
+  remedy: string;
+  /** Seconds, for `Retry-After` (503 and 502). */
+  retryAfter?: number;
+}
+
+/** Seconds a client should wait after a store outage or a lock held too long. */
+export const STORE_RETRY_AFTER_SECONDS = 5;
+
+/** The summary without the remedy that StravaAuthError appends to its message. */
+function summaryOf(error: StravaAuthError): string {
+  const { message, remedy } = error;
+  return remedy && message.endsWith(` ${remedy}`) ? message.slice(0, -remedy.length - 1) : message;
+}
+
+/** Strava's failures become 502 with a Retry-After (the rate-limit window's end for a 429). */
+export function upstreamFailure(error: unknown, now: number): UpstreamError | undefined {
+  if (error instanceof RateLimitError) return new UpstreamError(Math.max(1, Math.ceil((error.resetsAt.getTime() - now) / 1000)), error);
+  if (error instanceof NetworkError || error instanceof StravaServerError) return new UpstreamError(STORE_RETRY_AFTER_SECONDS, error);
+  return undefined;
+}
+
+/**
+ * The answer for any error a route throws: a {@link ServiceError} as it says; a store outage or a
+ * lock timeout 503 with Retry-After (nothing stored was changed, retrying is safe); Strava's
+ * failures 502; anything else 500 with nothing of its text (it was not written for clients).
+ */
+export function errorAnswer(error: unknown, now: number): ErrorAnswer {
+  const upstream = upstreamFailure(error, now);
+  if (upstream) error = upstream;
+  if (error instanceof UpstreamError) return { status: error.status, code: error.code, message: summaryOf(error), remedy: error.remedy, retryAfter: error.retryAfterSeconds };
+  if (error instanceof ServiceError) return { status: error.status, code: error.code, message: summaryOf(error), remedy: error.remedy };
+  if (error instanceof StoreUnavailableError || error instanceof LockTimeoutError) {
+    return {
+      status: 503,
+      code: error.code,
+      message: 'The token store is unavailable right now; nothing stored was changed.',
+      remedy: `Retry after ${STORE_RETRY_AFTER_SECONDS} s; if it persists, check the service's database (see /readyz and the service log).`,
+      retryAfter: STORE_RETRY_AFTER_SECONDS,
+    };
+  }
+  return {
+    status: 500,
+    code: 'internal_error',
+    message: 'The service failed to answer this request.',
+    remedy: 'Retry; if it persists, see the service log for this request.',
+  };
+}
+
+/** The JSON body of an error answer: `{"error": {"code", "message", "remedy"}}`. */
+export function errorBody(answer: ErrorAnswer): { error: { code: string; message: string; remedy: string } } {
+  return { error: { code: answer.code, message: answer.message, remedy: answer.remedy } };
+}

@@ -1,0 +1,62 @@
+/** Levels of a log line. */
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+
+/** Fields of a log line: ids, routes, statuses, durations, error codes. Never a token or a key. */
+export type LogFields = Record<string, string | number | boolean | null | undefined>;
+
+/** Where the service writes its structured log. */
+export type ServiceLog = (level: LogLevel, message: string, fields?: LogFields) => void;
+
+/**
+ * One JSON object per line (`time`, `level`, `msg`, then the fields), for stderr and any log
+ * collector. Callers pass only ids and outcomes; error text comes from StravaAuthError messages,
+ * which never hold secrets.
+ */
+export function jsonLog(write: (line: string) => void, clock: { now(): number } = { now: () => Date.now() }): ServiceLog {
+  return (level, message, fields = {}) => {
+    const defined = Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined));
+    write(`${JSON.stringify({ time: new Date(clock.now()).toISOString(), level, msg: message, ...defined })}\n`);
+  };
+}
+
+/** A log that drops everything (library use without a log). */
+export const silentLog: ServiceLog = () => {};
+
+/** A writer that gathers lines and hands them on together. */
+export interface BatchedWriter {
+  write(line: string): void;
+  /** Hands on what is gathered now (call before exiting). */
+  flush(): void;
+}
+
+/**
+ * Gathers log lines written in one turn of the event loop and writes them at once: one write
+ * (and one redaction pass of the CLI's stderr) per burst instead of one per request, which on
+ * the token API's hot path costs more than the rest of the request. A line is out within one
+ * event-loop turn; `flush` writes what is left at exit.
+ */
+export function batchedWriter(write: (text: string) => void, maxBytes = 64 * 1024): BatchedWriter {
+  let pending: string[] = [];
+  let size = 0;
+  let scheduled = false;
+  const flush = () => {
+    scheduled = false;
+    if (pending.length === 0) return;
+    const text = pending.join('');
+    pending = [];
+    size = 0;
+    write(text);
+  };
+  return {
+    write(line) {
+      pending.push(line);
+      size += line.length;
+      if (size >= maxBytes) flush();
+      else if (!scheduled) {
+        scheduled = true;
+        setImmediate(flush);
+      }
+    },
+    flush,
+  };
+}

@@ -1,0 +1,181 @@
+import { dirname, resolve } from 'node:path';
+import type { DatabaseSync, StatementSync } from 'node:sqlite';
+import { ensurePrivateDir, ensurePrivateFile } from '../node/private-files.ts';
+import type { ApiKeyRecord, AthleteStatus, PendingLogin, ServiceStore } from '../server/service-store.ts';
+import { StoreUnavailableError } from '../tokens/errors/store-unavailable-error.ts';
+import { DEFAULT_BUSY_TIMEOUT_MS } from './sqlite-store.ts';
+import { loadSqlite } from './load-sqlite.ts';
+import { toStoreError } from './sqlite-error.ts';
+import { migrateTo } from './sqlite-schema.ts';
+import { API_KEYS_TABLE, ATHLETE_STATUS_TABLE, PENDING_LOGINS_TABLE, SERVICE_SCHEMA, WEBHOOK_EVENTS_TABLE } from './sqlite-service-schema.ts';
+
+/** Webhook event keys are kept this long: Strava retries a delivery for minutes, not weeks. */
+const EVENT_RETENTION_MS = 7 * 24 * 3600 * 1000;
+
+/** Options of {@link SqliteServiceStore}. */
+export interface SqliteServiceStoreOptions {
+  /** The database file (usually the token store's own), or `':memory:'`. */
+  path: string;
+  busyTimeoutMs?: number;
+}
+
+type Statements = Record<
+  'putLogin' | 'dropExpiredLogins' | 'takeLogin' | 'addKey' | 'listKeys' | 'revokeKey' | 'getStatus' | 'setStatus' | 'clearStatus' | 'listStatuses' | 'addEvent' | 'dropOldEvents' | 'ping',
+  StatementSync
+>;
+
+/**
+ * The service state of `strava-auth serve` in a SQLite file, next to SqliteStore's tables in the
+ * same file (its own version row and migrations, so either can move on alone). Every method is one
+ * or two statements in autocommit; a pending login is taken with `DELETE ... RETURNING`, atomic
+ * across processes, so a state works exactly once whichever replica receives the callback.
+ */
+export class SqliteServiceStore implements ServiceStore {
+  readonly path: string;
+  readonly #busyTimeoutMs: number;
+  #db: DatabaseSync | undefined;
+  #statements: Statements | undefined;
+  #opening: Promise<Statements> | undefined;
+  #closed = false;
+
+  constructor(options: SqliteServiceStoreOptions) {
+    this.path = options.path === ':memory:' ? ':memory:' : resolve(options.path);
+    this.#busyTimeoutMs = options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS;
+  }
+
+  /** Opens (creating and migrating) the database now, to fail at start-up rather than on first use. */
+  async open(): Promise<void> {
+    await this.#run(() => undefined);
+  }
+
+  async putPendingLogin(state: string, login: PendingLogin): Promise<void> {
+    await this.#run((s) => {
+      s.dropExpiredLogins.run(login.createdAt);
+      s.putLogin.run(state, JSON.stringify(login.scopes), login.returnTo ?? null, login.createdAt, login.expiresAt);
+    });
+  }
+
+  async takePendingLogin(state: string): Promise<PendingLogin | undefined> {
+    return this.#run((s) => {
+      const row = s.takeLogin.get(state) as { scopes: string; return_to: string | null; created_at: number; expires_at: number } | undefined;
+      if (!row) return undefined;
+      return {
+        scopes: JSON.parse(row.scopes) as string[],
+        ...(row.return_to === null ? {} : { returnTo: row.return_to }),
+        createdAt: row.created_at,
+        expiresAt: row.expires_at,
+      };
+    });
+  }
+
+  async addApiKey(key: ApiKeyRecord): Promise<void> {
+    await this.#run((s) => s.addKey.run(key.id, key.hash, key.label, key.createdAt));
+  }
+
+  async listApiKeys(): Promise<ApiKeyRecord[]> {
+    return this.#run((s) =>
+      (s.listKeys.all() as Array<{ id: string; hash: string; label: string; created_at: number }>).map((row) => ({
+        id: row.id,
+        hash: row.hash,
+        label: row.label,
+        createdAt: row.created_at,
+      })),
+    );
+  }
+
+  async revokeApiKey(id: string): Promise<boolean> {
+    return this.#run((s) => Number(s.revokeKey.run(id).changes) > 0);
+  }
+
+  async getAthleteStatus(athleteId: number): Promise<AthleteStatus | undefined> {
+    return this.#run((s) => {
+      const row = s.getStatus.get(athleteId) as { reason: string; at: number } | undefined;
+      return row && { status: 'revoked' as const, reason: row.reason, at: row.at };
+    });
+  }
+
+  async setAthleteStatus(athleteId: number, status: AthleteStatus): Promise<void> {
+    await this.#run((s) => s.setStatus.run(athleteId, status.status, status.reason, status.at));
+  }
+
+  async clearAthleteStatus(athleteId: number): Promise<void> {
+    await this.#run((s) => s.clearStatus.run(athleteId));
+  }
+
+  async listAthleteStatuses(): Promise<Array<{ athleteId: number } & AthleteStatus>> {
+    return this.#run((s) =>
+      (s.listStatuses.all() as Array<{ athlete_id: number; reason: string; at: number }>).map((row) => ({
+        athleteId: row.athlete_id,
+        status: 'revoked' as const,
+        reason: row.reason,
+        at: row.at,
+      })),
+    );
+  }
+
+  async recordEventOnce(eventKey: string, at: number): Promise<boolean> {
+    return this.#run((s) => {
+      s.dropOldEvents.run(at - EVENT_RETENTION_MS);
+      return Number(s.addEvent.run(eventKey, at).changes) > 0;
+    });
+  }
+
+  async ping(): Promise<void> {
+    await this.#run((s) => s.ping.get());
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    this.#db?.close();
+    this.#db = undefined;
+    this.#statements = undefined;
+  }
+
+  /** Runs `fn` on the open statements, telling SQLite's failures as StoreUnavailableError. */
+  async #run<T>(fn: (statements: Statements) => T): Promise<T> {
+    try {
+      return fn(this.#statements ?? (await (this.#opening ??= this.#open().finally(() => (this.#opening = undefined)))));
+    } catch (error) {
+      throw toStoreError(error, this.path, this.#busyTimeoutMs);
+    }
+  }
+
+  async #open(): Promise<Statements> {
+    if (this.#closed) {
+      throw new StoreUnavailableError({ store: this.path, problem: 'close() was called on this SqliteServiceStore', remedy: 'Create a new store to use the database again.' });
+    }
+    const { DatabaseSync } = loadSqlite(this.path);
+    const file = this.path !== ':memory:';
+    if (file) {
+      await ensurePrivateDir(dirname(this.path));
+      await ensurePrivateFile(this.path);
+    }
+    const db = new DatabaseSync(this.path);
+    try {
+      db.exec(`PRAGMA busy_timeout = ${Math.max(0, Math.floor(this.#busyTimeoutMs))}`);
+      if (file) db.exec('PRAGMA journal_mode = WAL');
+      db.exec('PRAGMA synchronous = NORMAL');
+      migrateTo(db, this.path, SERVICE_SCHEMA);
+      this.#statements = {
+        putLogin: db.prepare(`INSERT OR REPLACE INTO ${PENDING_LOGINS_TABLE} (state, scopes, return_to, created_at, expires_at) VALUES (?, ?, ?, ?, ?)`),
+        dropExpiredLogins: db.prepare(`DELETE FROM ${PENDING_LOGINS_TABLE} WHERE expires_at < ?`),
+        takeLogin: db.prepare(`DELETE FROM ${PENDING_LOGINS_TABLE} WHERE state = ? RETURNING scopes, return_to, created_at, expires_at`),
+        addKey: db.prepare(`INSERT INTO ${API_KEYS_TABLE} (id, hash, label, created_at) VALUES (?, ?, ?, ?)`),
+        listKeys: db.prepare(`SELECT id, hash, label, created_at FROM ${API_KEYS_TABLE} ORDER BY created_at, id`),
+        revokeKey: db.prepare(`DELETE FROM ${API_KEYS_TABLE} WHERE id = ?`),
+        getStatus: db.prepare(`SELECT reason, at FROM ${ATHLETE_STATUS_TABLE} WHERE athlete_id = ?`),
+        setStatus: db.prepare(`INSERT OR REPLACE INTO ${ATHLETE_STATUS_TABLE} (athlete_id, status, reason, at) VALUES (?, ?, ?, ?)`),
+        clearStatus: db.prepare(`DELETE FROM ${ATHLETE_STATUS_TABLE} WHERE athlete_id = ?`),
+        listStatuses: db.prepare(`SELECT athlete_id, reason, at FROM ${ATHLETE_STATUS_TABLE} ORDER BY athlete_id`),
+        addEvent: db.prepare(`INSERT OR IGNORE INTO ${WEBHOOK_EVENTS_TABLE} (event_key, received_at) VALUES (?, ?)`),
+        dropOldEvents: db.prepare(`DELETE FROM ${WEBHOOK_EVENTS_TABLE} WHERE received_at < ?`),
+        ping: db.prepare('SELECT 1'),
+      };
+    } catch (error) {
+      db.close();
+      throw error;
+    }
+    this.#db = db;
+    return this.#statements;
+  }
+}

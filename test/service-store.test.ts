@@ -1,0 +1,115 @@
+/**
+ * The ServiceStore contract, run on every implementation: memory, SQLite (a real file) and
+ * PostgreSQL (a schema of its own). Two instances on one database share everything at once; a
+ * pending login is taken exactly once even by concurrent replicas.
+ */
+import assert from 'node:assert/strict';
+import { after, describe, test, type TestContext } from 'node:test';
+import { PostgresServiceStore } from '../src/postgres/postgres-service-store.ts';
+import { MemoryServiceStore } from '../src/server/memory-service-store.ts';
+import type { ServiceStore } from '../src/server/service-store.ts';
+import { SqliteServiceStore } from '../src/sqlite/sqlite-service-store.ts';
+import { StoreUnavailableError } from '../src/tokens/errors/store-unavailable-error.ts';
+import { closeAdmin, postgresSuite, TEST_DATABASE_URL, testSchema } from './helpers/postgres.ts';
+import { tempDatabase } from './helpers/serve.ts';
+
+/** Opens a second instance on the same database (the first itself for memory). */
+type Opener = (t: TestContext) => Promise<() => Promise<ServiceStore>>;
+
+function postgresUrl(schema: string): string {
+  const url = new URL(TEST_DATABASE_URL);
+  url.searchParams.set('options', `-c search_path=${schema}`);
+  return url.href;
+}
+
+const implementations: Array<[string, Opener, { skip?: string }]> = [
+  ['MemoryServiceStore', async () => {
+    const store = new MemoryServiceStore();
+    return async () => store;
+  }, {}],
+  ['SqliteServiceStore', async (t) => {
+    const path = await tempDatabase(t);
+    return async () => {
+      const store = new SqliteServiceStore({ path });
+      t.after(() => store.close());
+      return store;
+    };
+  }, {}],
+  ['PostgresServiceStore', async (t) => {
+    const schema = await testSchema(t);
+    return async () => {
+      const store = PostgresServiceStore.fromConnectionString(postgresUrl(schema));
+      t.after(() => store.close());
+      return store;
+    };
+  }, postgresSuite],
+];
+
+after(() => closeAdmin());
+
+for (const [name, opener, suite] of implementations) {
+  describe(`${name}: the ServiceStore contract`, suite, () => {
+    test('a pending login is taken once, from any instance, even by concurrent takers', async (t) => {
+      const open = await opener(t);
+      const [a, b] = [await open(), await open()];
+      const login = { scopes: ['read', 'activity:write'], returnTo: 'https://app.example/x', createdAt: 1000, expiresAt: 2000 };
+      await a.putPendingLogin('state-1', login);
+      assert.deepEqual(await b.takePendingLogin('state-1'), login);
+      assert.equal(await a.takePendingLogin('state-1'), undefined);
+      await a.putPendingLogin('state-2', { scopes: ['read'], createdAt: 1000, expiresAt: 2000 });
+      const takes = await Promise.all([a.takePendingLogin('state-2'), b.takePendingLogin('state-2'), a.takePendingLogin('state-2')]);
+      assert.equal(takes.filter(Boolean).length, 1);
+      assert.deepEqual(takes.find(Boolean), { scopes: ['read'], createdAt: 1000, expiresAt: 2000 });
+      assert.equal(await a.takePendingLogin('never-put'), undefined);
+    });
+
+    test('API keys: added, listed in creation order, revoked (seen by the other instance)', async (t) => {
+      const open = await opener(t);
+      const [a, b] = [await open(), await open()];
+      await a.addApiKey({ id: 'k2', hash: 'h2', label: 'second', createdAt: 20 });
+      await a.addApiKey({ id: 'k1', hash: 'h1', label: 'first', createdAt: 10 });
+      assert.deepEqual((await b.listApiKeys()).map((k) => [k.id, k.hash, k.label, k.createdAt]), [['k1', 'h1', 'first', 10], ['k2', 'h2', 'second', 20]]);
+      assert.equal(await b.revokeApiKey('k1'), true);
+      assert.equal(await a.revokeApiKey('k1'), false);
+      assert.deepEqual((await a.listApiKeys()).map((k) => k.id), ['k2']);
+    });
+
+    test('athlete statuses: set, read, listed by id, cleared', async (t) => {
+      const open = await opener(t);
+      const [a, b] = [await open(), await open()];
+      await a.setAthleteStatus(30, { status: 'revoked', reason: 'webhook', at: 5 });
+      await a.setAthleteStatus(4, { status: 'revoked', reason: 'api', at: 6 });
+      assert.deepEqual(await b.getAthleteStatus(30), { status: 'revoked', reason: 'webhook', at: 5 });
+      assert.deepEqual((await b.listAthleteStatuses()).map((s) => s.athleteId), [4, 30]);
+      await b.clearAthleteStatus(30);
+      assert.equal(await a.getAthleteStatus(30), undefined);
+    });
+
+    test('webhook events: recorded once, a duplicate is false, even from concurrent instances', async (t) => {
+      const open = await opener(t);
+      const [a, b] = [await open(), await open()];
+      assert.equal(await a.recordEventOnce('1:athlete:7:update:100', 1000), true);
+      assert.equal(await b.recordEventOnce('1:athlete:7:update:100', 1001), false);
+      const results = await Promise.all([a.recordEventOnce('e2', 1002), b.recordEventOnce('e2', 1002)]);
+      assert.deepEqual(results.sort(), [false, true]);
+      await a.ping();
+    });
+  });
+}
+
+describe('service stores that cannot be used', () => {
+  test('SQLite: a closed store fails with StoreUnavailableError', async (t) => {
+    const store = new SqliteServiceStore({ path: await tempDatabase(t) });
+    await store.open();
+    await store.close();
+    await assert.rejects(store.ping(), StoreUnavailableError);
+  });
+
+  test('PostgreSQL: nothing listening is StoreUnavailableError, without the password', postgresSuite, async () => {
+    const store = PostgresServiceStore.fromConnectionString('postgres://user:s3cret-pass@127.0.0.1:1/db');
+    const error = await store.ping().catch((e: unknown) => e);
+    await store.close();
+    assert.ok(error instanceof StoreUnavailableError, String(error));
+    assert.ok(!JSON.stringify(error.toJSON()).includes('s3cret-pass') && !error.message.includes('s3cret-pass'));
+  });
+});
