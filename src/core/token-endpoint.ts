@@ -1,6 +1,7 @@
 import { systemClock, type Clock } from './clock.ts';
 import { STRAVA_OAUTH_BASE_URL, joinUrl } from './endpoints.ts';
 import { assertOk } from './error-response.ts';
+import { markFreshAuthorization } from './fresh-authorization.ts';
 import { defaultFetch, fetchRequest, newRequest, type FetchLike, type ReadResponse } from './http.ts';
 import { Redactor } from './redactor.ts';
 import { limitsOf, limitsWithin, type RequestLimits } from './request-limits.ts';
@@ -98,10 +99,12 @@ export function buildCodeExchangeRequest(config: OAuthConfig, code: string): Req
 
 /**
  * Reads a code exchange's answer: the {@link TokenSet} (its scopes are `options.scopes`, the ones
- * the callback reported), or `InvalidCodeError`, `InvalidClientError`, `RateLimitError`...
+ * the callback reported), or `InvalidCodeError`, `InvalidClientError`, `RateLimitError`... The set
+ * is marked as a fresh authorization (`isFreshAuthorization`), so a token manager's
+ * `importTokens` stores it in place of older tokens.
  */
 export function processCodeExchangeResponse(config: OAuthConfig, response: ReadResponse, options: TokenResponseOptions): TokenSet {
-  return processTokenResponse(config, response, options);
+  return markFreshAuthorization(processTokenResponse(config, response, options));
 }
 
 /** `POST /oauth/token` with `grant_type=refresh_token`. */
