@@ -4,6 +4,8 @@
  * against the emulator over HTTP.
  */
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { describe, test, type TestContext } from 'node:test';
 import {
   AuthorizationExpiredError,
@@ -64,6 +66,19 @@ describe('a pending login travels between processes', () => {
     await assert.rejects(other.finish(record, callback), InvalidCodeError);
     // An app that writes the record back after completing it refuses the replay before Strava sees it.
     assert.throws(() => other.restore(restored.serialize()), StateMismatchError);
+  });
+
+  test('started in another process: its record finishes the login here', async (t) => {
+    const emu = await emulator(t);
+    const script = fileURLToPath(new URL('./fixtures/start-login.ts', import.meta.url));
+    const config = JSON.stringify({ clientId: emu.clientId, clientSecret: emu.clientSecret, redirectUri: REDIRECT_URI, baseUrl: emu.url });
+    const record = await new Promise<string>((resolve, reject) => {
+      execFile(process.execPath, [script, config], { timeout: 30_000 }, (error, stdout) => (error ? reject(error) : resolve(stdout.trim())));
+    });
+    const callback = await callbackFor(new URL((JSON.parse(record) as PendingLogin).url));
+    const tokens = await replica(emu).finish(record, callback);
+    assert.deepEqual(tokens.scopes, ['read', 'activity:read_all', 'activity:write']);
+    await assert.rejects(replica(emu).finish(record, callback), InvalidCodeError, 'the replayed callback: Strava refuses the used code');
   });
 
   test('the record holds what finishing needs; toJSON (for logs) leaves the state out', () => {
