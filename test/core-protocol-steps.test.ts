@@ -33,6 +33,7 @@ import {
 } from '../src/core/index.ts';
 import { buildApiRequest, processApiResponse } from '../src/client/api-call.ts';
 import { prepareRequest } from '../src/client/request-options.ts';
+import { obtainCode, startTestEmulator } from './helpers/emulator.ts';
 
 const clock = new ManualClock({ start: Date.parse('2026-11-30T10:00:00Z'), frozen: true });
 const config: OAuthConfig = { clientId: 4242, clientSecret: 'client-SECRET-1', baseUrl: 'http://127.0.0.1:9', clock, fetch: () => assert.fail('a pure step fetched') };
@@ -237,5 +238,29 @@ describe('process: the success answers', () => {
     assert.deepEqual(json.rateLimit?.overall, { shortLimit: 200, dailyLimit: 2000, shortUsage: 1, dailyUsage: 1 });
     assert.equal(processApiResponse({ endpoint: 'GET /routes/{id}/export_gpx' }, answer(200, '<gpx/>', { 'content-type': 'application/gpx+xml' }), { clock }).data, '<gpx/>');
     assert.equal(processApiResponse({ endpoint: 'PUT /segments/{id}/starred' }, answer(204, ''), { clock }).data, undefined);
+  });
+});
+
+describe('the pairs with a fetch of your own', () => {
+  test('the built Request goes to the emulator as it is; the read answer becomes tokens, then a refresh, a revocation', async (t) => {
+    const emu = await startTestEmulator(t);
+    const app: OAuthConfig = { clientId: emu.clientId, clientSecret: emu.clientSecret, baseUrl: emu.url, clock: emu.clock };
+    const read = async (request: Request): Promise<ReadResponse> => {
+      const response = await fetch(request);
+      return { status: response.status, headers: response.headers, text: await response.text() };
+    };
+    const code = await obtainCode(emu, 'activity:write');
+    const tokens = processCodeExchangeResponse(app, await read(buildCodeExchangeRequest(app, code)), { scopes: ['read', 'activity:write'] });
+    assert.equal(tokens.athlete?.id, 1);
+    await assert.rejects(async () => processCodeExchangeResponse(app, await read(buildCodeExchangeRequest(app, code)), { scopes: [] }), InvalidCodeError, 'a code is used once');
+    emu.clock.advance(6 * 3600);
+    const refreshed = processRefreshResponse(app, await read(buildRefreshRequest(app, tokens.refreshToken)), { scopes: tokens.scopes, athlete: tokens.athlete });
+    assert.notEqual(refreshed.accessToken, tokens.accessToken);
+    processRevokeResponse(app, await read(buildRevokeRequest(app, refreshed.refreshToken, 'refresh_token')));
+    await assert.rejects(
+      async () => processRefreshResponse(app, await read(buildRefreshRequest(app, refreshed.refreshToken)), { scopes: [] }),
+      InvalidRefreshTokenError,
+      'the revoked grant refreshes no more',
+    );
   });
 });

@@ -1,3 +1,10 @@
+/**
+ * The token endpoint's four steps, each a pair after oauth4webapi: `buildXRequest` makes the
+ * web-standard `Request` (pure: no I/O, no clock), `processXResponse` reads the answer, already
+ * fetched and read, into a typed result or the typed error of its shape (pure too). The plain
+ * functions (`exchangeCode`, `refreshTokens`, `revokeToken`, `deauthorize`) are build, send with
+ * the injected fetch through `fetchBounded` (deadline, size cap), process.
+ */
 import { systemClock, type Clock } from './clock.ts';
 import { STRAVA_OAUTH_BASE_URL, joinUrl } from './endpoints.ts';
 import { assertOk } from './error-response.ts';
@@ -30,32 +37,22 @@ export interface OAuthConfig {
   maxResponseBytes?: number;
 }
 
-/**
- * The token endpoint's four steps, each a pair after oauth4webapi: `buildXRequest` makes the
- * web-standard `Request` (pure: no I/O, no clock), `processXResponse` reads the answer, already
- * fetched and read, into a typed result or the typed error of its shape (pure too). The plain
- * functions (`exchangeCode`, `refreshTokens`, `revokeToken`, `deauthorize`) are build, send with
- * the injected fetch through `fetchBounded` (deadline, size cap), process.
- */
-
 const TOKEN_PATH = '/oauth/token';
 const REVOKE_PATH = '/oauth/revoke';
 const DEAUTHORIZE_PATH = '/oauth/deauthorize';
 
+/** What a process step is told about its request: the secrets a server echoing it must not get into an error. */
+export interface StepSecrets {
+  /** Secrets the request carried (the code, a token), kept out of an error's text. */
+  secrets?: readonly (string | undefined)[];
+}
+
 /** How a token endpoint answer is read: what the caller knows besides the body. */
-export interface TokenResponseOptions {
+export interface TokenResponseOptions extends StepSecrets {
   /** Scopes granted at login (from the callback): Strava's token responses do not list them. */
   scopes: readonly Scope[];
   /** The athlete of the set being refreshed: refresh responses carry none. */
   athlete?: AthleteSummary | undefined;
-  /** Secrets the request carried (the code, the refresh token), kept out of an error's text. */
-  secrets?: readonly (string | undefined)[];
-}
-
-/** Secrets the request carried besides the code or token: what a server echoing it must not get into an error. */
-export interface StepSecrets {
-  /** Secrets the request carried (the token, the code), kept out of an error's text. */
-  secrets?: readonly (string | undefined)[];
 }
 
 function baseOf(config: Pick<OAuthConfig, 'baseUrl'>): string {
@@ -92,7 +89,15 @@ function processTokenResponse(config: OAuthConfig, response: ReadResponse, optio
   return parseTokenResponse(response.status, response.text, { scopes: options.scopes, athlete: options.athlete, clock });
 }
 
-/** `POST /oauth/token` with `grant_type=authorization_code`. */
+/**
+ * `POST /oauth/token` with `grant_type=authorization_code`.
+ *
+ * @example
+ * // Sending it your own way, then reading the answer:
+ * const response = await myFetch(buildCodeExchangeRequest(config, code));
+ * const read = { status: response.status, headers: response.headers, text: await response.text() };
+ * const tokens = processCodeExchangeResponse(config, read, { scopes, secrets: [code] });
+ */
 export function buildCodeExchangeRequest(config: OAuthConfig, code: string): Request {
   return tokenRequest(config, 'authorization_code', { code });
 }
