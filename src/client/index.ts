@@ -14,3 +14,4 @@ export * from './uploads.ts';
 export * from './upload-data-type.ts';
 export { isRetryable, neverReachedServer } from './transient-errors.ts';
 export * from './errors/index.ts';
+export { buildApiRequest, processApiResponse, type ApiResponseContext } from './api-call.ts';

@@ -8,8 +8,7 @@ import { InvalidAccessTokenError } from '../core/errors/invalid-access-token-err
 import { MalformedResponseError } from '../core/errors/malformed-response-error.ts';
 import { MissingScopeError } from '../core/errors/missing-scope-error.ts';
 import { RateLimitError } from '../core/errors/rate-limit-error.ts';
-import { defaultFetch, send, type FetchLike, type ReadResponse } from '../core/http.ts';
-import { parseRateLimitHeaders, type RateLimitState } from '../core/rate-limit.ts';
+import { defaultFetch, fetchRequest, type FetchLike } from '../core/http.ts';
 import { Redactor } from '../core/redactor.ts';
 import { limitsOf, limitsWithin, resolveLimits, type RequestLimits } from '../core/request-limits.ts';
 import { DEFAULT_RETRY, realSleep, withRetry, type RetryPolicy, type Sleep } from '../core/retry.ts';
@@ -24,6 +23,7 @@ import type {
   UpdatableActivity,
   Zones,
 } from './models.ts';
+import { buildApiRequest, processApiResponse, type ApiResponse } from './api-call.ts';
 import { paginate, type PaginateOptions } from './paginate.ts';
 import { RateLimitTracker, type RateLimitStatus } from './rate-limit-tracker.ts';
 import { prepareRequest, type HttpMethod, type PreparedRequest, type QueryValue, type RequestOptions } from './request-options.ts';
@@ -80,17 +80,7 @@ export interface StravaClientOptions {
   loginCommand?: string | ((scopes: readonly string[]) => string);
 }
 
-/** A response with everything a caller (or the `strava-auth api` command) may show. */
-export interface ApiResponse<T> {
-  status: number;
-  headers: Headers;
-  /** The parsed JSON body; the text for non-JSON bodies; undefined for an empty body. */
-  data: T;
-  /** The body as received. */
-  text: string;
-  /** The rate-limit headers of this response, if any. */
-  rateLimit: RateLimitState | undefined;
-}
+export type { ApiResponse } from './api-call.ts';
 
 /** Options of {@link StravaClient.paginate}. */
 export interface ClientPaginateOptions extends PaginateOptions {
@@ -198,8 +188,7 @@ export class StravaClient {
     let waits = 0;
     for (;;) {
       try {
-        const response = await this.#sendWithRetries(call, token);
-        return this.#parse<T>(call, response);
+        return await this.#sendWithRetries<T>(call, token);
       } catch (error) {
         if (error instanceof InvalidAccessTokenError && !renewed && this.#tokens.canRefresh) {
           renewed = true;
@@ -357,26 +346,17 @@ export class StravaClient {
     return new MissingScopeError({ ...options, ...(command !== undefined && { loginCommand: command }) });
   }
 
-  /** One call with retries of transient failures (only where repeating it is safe). */
-  #sendWithRetries(call: PreparedRequest, token: RequestToken): Promise<ReadResponse> {
-    const init: RequestInit = {
-      method: call.method,
-      headers: { ...call.headers, authorization: `Bearer ${token.accessToken}` },
-      ...(call.body !== undefined && { body: call.body }),
-      ...(call.signal && { signal: call.signal }),
-    };
+  /** One call (build, send, process) with retries of transient failures, only where repeating it is safe. */
+  #sendWithRetries<T>(call: PreparedRequest, token: RequestToken): Promise<ApiResponse<T>> {
     // A server that echoes the request must not get the token into the error.
     const redactor = new Redactor([token.accessToken]);
     return withRetry(
       async (_attempt, remainingMs) => {
+        // Built anew each attempt: a Request's body is read once.
+        const request = buildApiRequest(call, token.accessToken);
+        const response = await fetchRequest(this.#fetch, request, { endpoint: call.endpoint, limits: limitsWithin(this.#limits, remainingMs), redactor });
         try {
-          return await send(this.#fetch, call.url, init, {
-            endpoint: call.endpoint,
-            clock: this.#clock,
-            grantedScopes: token.scopes ?? [],
-            limits: limitsWithin(this.#limits, remainingMs),
-            redactor,
-          });
+          return processApiResponse<T>(call, response, { clock: this.#clock, grantedScopes: token.scopes ?? [], accessToken: token.accessToken });
         } catch (error) {
           // Strava's `401 AccessToken/…_permission/missing` gets this client's login command.
           if (error instanceof MissingScopeError && error.status !== undefined && this.#loginCommand !== undefined) {
@@ -410,28 +390,5 @@ export class StravaClient {
       resetsAt,
       ...(error.rateLimit && { rateLimit: error.rateLimit }),
     });
-  }
-
-  #parse<T>(call: PreparedRequest, response: ReadResponse): ApiResponse<T> {
-    const type = response.headers.get('content-type') ?? '';
-    let data: unknown;
-    if (response.text.trim() === '') {
-      data = undefined;
-    } else if (/\bjson\b/i.test(type)) {
-      try {
-        data = JSON.parse(response.text);
-      } catch {
-        throw new MalformedResponseError(`${call.endpoint} answered with a body that is not JSON`, response.status);
-      }
-    } else {
-      data = response.text;
-    }
-    return {
-      status: response.status,
-      headers: response.headers,
-      data: data as T,
-      text: response.text,
-      rateLimit: parseRateLimitHeaders(response.headers),
-    };
   }
 }

@@ -1,3 +1,4 @@
+import { matchPathTemplate, templateParameterCount } from './path-template.ts';
 import type { Scope } from './scopes.ts';
 
 /** The scopes one API endpoint needs (protocol section 7, Strava's Swagger descriptions). */
@@ -57,12 +58,6 @@ export const ENDPOINT_SCOPES: readonly EndpointScopes[] = [
   { method: 'GET', path: '/gear/{id}', needs: [] },
 ];
 
-function templateMatches(template: string, path: string): boolean {
-  const want = template.split('/');
-  const got = path.split('/');
-  return want.length === got.length && want.every((part, i) => part.startsWith('{') || part === got[i]);
-}
-
 /**
  * Finds the scope rule for a call. Accepts a concrete path (`/activities/123`), an API-base-prefixed
  * one (`/api/v3/activities/123`) or a full URL; query strings are ignored. Literal segments win over
@@ -75,8 +70,8 @@ export function scopesForEndpoint(method: string, path: string): EndpointScopes 
   const upper = method.toUpperCase();
   let clean = path.replace(/^[a-z]+:\/\/[^/]+/i, '').split(/[?#]/)[0] ?? '';
   clean = ('/' + clean.replace(/^\/+/, '')).replace(/^\/api\/v3(?=\/)/, '').replace(/\/+$/, '') || '/';
-  const candidates = ENDPOINT_SCOPES.filter((rule) => rule.method === upper && templateMatches(rule.path, clean));
+  const candidates = ENDPOINT_SCOPES.filter((rule) => rule.method === upper && matchPathTemplate(rule.path, clean) !== null);
   // Prefer the most literal template: fewer `{…}` segments.
-  candidates.sort((a, b) => (a.path.match(/\{/g)?.length ?? 0) - (b.path.match(/\{/g)?.length ?? 0));
+  candidates.sort((a, b) => templateParameterCount(a.path) - templateParameterCount(b.path));
   return candidates[0];
 }

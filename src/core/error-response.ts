@@ -16,6 +16,7 @@ import { SubscriptionExistsError } from './errors/subscription-exists-error.ts';
 import { StravaApiError, describeFaults, type StravaFault } from './errors/strava-api-error.ts';
 import type { StravaAuthError } from './errors/strava-auth-error.ts';
 import { parseRateLimitHeaders, rateLimitReset } from './rate-limit.ts';
+import type { ReadResponse } from './http.ts';
 import type { Redactor } from './redactor.ts';
 import { SCOPES, isScope, type Scope } from './scopes.ts';
 
@@ -126,4 +127,13 @@ export function errorFromResponse(status: number, headers: Headers, text: string
     code: 'strava_error',
     remedy: 'Check the request against https://developers.strava.com/docs/reference/.',
   });
+}
+
+/**
+ * The status check every process step starts with: a 2xx answer is returned as is, any other
+ * becomes the typed error of its shape ({@link errorFromResponse}). Pure: the body was read already.
+ */
+export function assertOk(response: ReadResponse, context: ErrorContext): ReadResponse {
+  if (response.status >= 200 && response.status <= 299) return response;
+  throw errorFromResponse(response.status, response.headers, response.text, context);
 }

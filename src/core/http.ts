@@ -1,5 +1,3 @@
-import type { Clock } from './clock.ts';
-import { errorFromResponse, type ErrorContext } from './error-response.ts';
 import { NetworkError } from './errors/network-error.ts';
 import { RequestTimeoutError } from './errors/request-timeout-error.ts';
 import { ResponseTooLargeError } from './errors/response-too-large-error.ts';
@@ -36,7 +34,7 @@ export interface BoundedRequestContext {
  * stops past `limits.maxResponseBytes` ({@link ResponseTooLargeError}), so an endless body costs at
  * most the cap. Other failures become {@link NetworkError}. Errors name the origin and the
  * endpoint, never the query, body, userinfo or a secret of the request (`context.redactor`). The
- * status is not judged here (see {@link send}).
+ * status is not judged here (see `assertOk` in error-response.ts).
  *
  * The deadline does not rely on `fetch` honouring the abort signal: every wait is also raced
  * against it, so a replaced fetch that ignores signals is bounded too.
@@ -105,20 +103,26 @@ async function readCapped(response: Response, limit: number, expired: Promise<ne
 }
 
 /**
- * Sends a request within its limits (see {@link fetchBounded}) and reads the body. Non-2xx
- * answers become the typed error of their shape. Neither errors nor their text carry a secret of
- * the request (`context.redactor`) or the URL's userinfo.
+ * A web-standard Request for `url`. Refuses, as fetch itself would, a URL holding a user name or
+ * password, but with a {@link NetworkError} that names only the origin and path (the Request
+ * constructor's own message quotes the password).
  */
-export async function send(
-  fetchFn: FetchLike,
-  url: URL,
-  init: RequestInit,
-  context: ErrorContext & { clock: Clock; limits?: Partial<RequestLimits> | undefined },
-): Promise<ReadResponse> {
-  const redactor = url.username || url.password ? (context.redactor?.copy() ?? new Redactor()).addUrl(url) : context.redactor;
-  const response = await fetchBounded(fetchFn, url, init, { ...context, redactor });
-  if (response.status < 200 || response.status > 299) {
-    throw errorFromResponse(response.status, response.headers, response.text, { ...context, redactor });
+export function newRequest(url: URL, init: RequestInit, redactor?: Redactor): Request {
+  if (url.username || url.password) {
+    const error = new TypeError('fetch refuses a URL with a user name or password in it');
+    throw new NetworkError(`${url.origin}${url.pathname}`, error, undefined, (redactor?.copy() ?? new Redactor()).addUrl(url));
   }
-  return response;
+  return new Request(url, init);
+}
+
+/**
+ * Sends a built request with `fetchFn` through {@link fetchBounded} (deadline, size cap) and reads
+ * the body. The status is not judged: the step's process function does that. The injected fetch
+ * is called with the URL and a plain init (the body read once), as a hand-written fetch expects.
+ */
+export async function fetchRequest(fetchFn: FetchLike, request: Request, context: BoundedRequestContext): Promise<ReadResponse> {
+  const body = request.body ? await request.arrayBuffer() : undefined;
+  const init: RequestInit = { method: request.method, headers: request.headers, signal: request.signal, redirect: request.redirect };
+  if (body !== undefined) init.body = body;
+  return fetchBounded(fetchFn, new URL(request.url), init, context);
 }

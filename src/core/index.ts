@@ -14,6 +14,7 @@ export * from './authorization-request.ts';
 export * from './token-set.ts';
 export * from './token-response.ts';
 export * from './token-endpoint.ts';
+export * from './fresh-authorization.ts';
 export * from './push-subscriptions.ts';
 export * from './strava-oauth.ts';
 export * from './rate-limit.ts';

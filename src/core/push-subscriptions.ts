@@ -7,10 +7,10 @@
  */
 import { systemClock, type Clock } from './clock.ts';
 import { STRAVA_API_BASE_URL, joinUrl } from './endpoints.ts';
-import { errorFromResponse } from './error-response.ts';
+import { assertOk } from './error-response.ts';
 import { InvalidCallbackUrlError } from './errors/invalid-callback-url-error.ts';
 import { MalformedResponseError } from './errors/malformed-response-error.ts';
-import { defaultFetch, send, type FetchLike, type ReadResponse } from './http.ts';
+import { defaultFetch, fetchRequest, newRequest, type FetchLike, type ReadResponse } from './http.ts';
 import { Redactor } from './redactor.ts';
 import { limitsOf } from './request-limits.ts';
 
@@ -95,16 +95,16 @@ export function deletePushSubscriptionRequest(config: PushSubscriptionConfig, id
 }
 
 /** Reads a create's answer: the subscription, or the typed error (CallbackNotVerifiedError, SubscriptionExistsError...). */
-export function processCreatePushSubscription(response: ReadResponse, clock: Clock = systemClock): PushSubscription {
-  ensureOk(response, `POST ${PATH}`, clock);
+export function processCreatePushSubscription(response: ReadResponse, clock: Clock = systemClock, secrets: readonly string[] = []): PushSubscription {
+  ensureOk(response, `POST ${PATH}`, clock, secrets);
   const subscription = readSubscription(parseJson(response));
   if (!subscription) throw new MalformedResponseError('no subscription id in the answer', response.status);
   return subscription;
 }
 
 /** Reads a list's answer: zero or one subscription (Strava allows one per app). */
-export function processListPushSubscriptions(response: ReadResponse, clock: Clock = systemClock): PushSubscription[] {
-  ensureOk(response, `GET ${PATH}`, clock);
+export function processListPushSubscriptions(response: ReadResponse, clock: Clock = systemClock, secrets: readonly string[] = []): PushSubscription[] {
+  ensureOk(response, `GET ${PATH}`, clock, secrets);
   const value = parseJson(response);
   if (!Array.isArray(value)) throw new MalformedResponseError('the subscription list is not a JSON array', response.status);
   return value.map((item) => {
@@ -115,8 +115,8 @@ export function processListPushSubscriptions(response: ReadResponse, clock: Cloc
 }
 
 /** Reads a delete's answer (204 and nothing else on success). */
-export function processDeletePushSubscription(response: ReadResponse, clock: Clock = systemClock): void {
-  ensureOk(response, `DELETE ${PATH}/{id}`, clock);
+export function processDeletePushSubscription(response: ReadResponse, clock: Clock = systemClock, secrets: readonly string[] = []): void {
+  ensureOk(response, `DELETE ${PATH}/{id}`, clock, secrets);
 }
 
 /**
@@ -129,27 +129,28 @@ export function processDeletePushSubscription(response: ReadResponse, clock: Clo
  * );
  */
 export async function createPushSubscription(config: PushSubscriptionConfig, options: { callbackUrl: string; verifyToken: string }): Promise<PushSubscription> {
-  return processCreatePushSubscription(await sendPrepared(config, createPushSubscriptionRequest(config, options)), config.clock);
+  return processCreatePushSubscription(await sendPrepared(config, createPushSubscriptionRequest(config, options)), config.clock, [config.clientSecret]);
 }
 
 /** The app's push subscriptions (an empty list when it has none). */
 export async function listPushSubscriptions(config: PushSubscriptionConfig): Promise<PushSubscription[]> {
-  return processListPushSubscriptions(await sendPrepared(config, listPushSubscriptionsRequest(config)), config.clock);
+  return processListPushSubscriptions(await sendPrepared(config, listPushSubscriptionsRequest(config)), config.clock, [config.clientSecret]);
 }
 
 /** Deletes push subscription `id`; a `NotFoundError` when the app has no such subscription. */
 export async function deletePushSubscription(config: PushSubscriptionConfig, id: number): Promise<void> {
-  processDeletePushSubscription(await sendPrepared(config, deletePushSubscriptionRequest(config, id)), config.clock);
+  processDeletePushSubscription(await sendPrepared(config, deletePushSubscriptionRequest(config, id)), config.clock, [config.clientSecret]);
 }
 
 function sendPrepared(config: PushSubscriptionConfig, request: PushSubscriptionRequest): Promise<ReadResponse> {
   // The client secret travels in the body or the query: a server that echoes it must not get it into an error.
   const redactor = new Redactor([config.clientSecret]);
-  return send(config.fetch ?? defaultFetch, request.url, request.init, { endpoint: request.endpoint, clock: config.clock ?? systemClock, limits: limitsOf(config), redactor });
+  return fetchRequest(config.fetch ?? defaultFetch, newRequest(request.url, request.init, redactor), { endpoint: request.endpoint, limits: limitsOf(config), redactor });
 }
 
-function ensureOk(response: ReadResponse, endpoint: string, clock: Clock): void {
-  if (response.status < 200 || response.status > 299) throw errorFromResponse(response.status, response.headers, response.text, { endpoint, clock });
+/** `secrets`: what the request carried (the client secret), kept out of the error's text. */
+function ensureOk(response: ReadResponse, endpoint: string, clock: Clock, secrets: readonly string[]): void {
+  assertOk(response, { endpoint, clock, redactor: new Redactor(secrets) });
 }
 
 function parseJson(response: ReadResponse): unknown {

@@ -1,8 +1,17 @@
+/**
+ * The token endpoint's four steps, each a pair after oauth4webapi: `buildXRequest` makes the
+ * web-standard `Request` (pure: no I/O, no clock), `processXResponse` reads the answer, already
+ * fetched and read, into a typed result or the typed error of its shape (pure too). The plain
+ * functions (`exchangeCode`, `refreshTokens`, `revokeToken`, `deauthorize`) are build, send with
+ * the injected fetch through `fetchBounded` (deadline, size cap), process.
+ */
 import { systemClock, type Clock } from './clock.ts';
 import { STRAVA_OAUTH_BASE_URL, joinUrl } from './endpoints.ts';
-import { defaultFetch, send, type FetchLike } from './http.ts';
+import { assertOk } from './error-response.ts';
+import { markFreshAuthorization } from './fresh-authorization.ts';
+import { defaultFetch, fetchRequest, newRequest, type FetchLike, type ReadResponse } from './http.ts';
 import { Redactor } from './redactor.ts';
-import { limitsOf, limitsWithin } from './request-limits.ts';
+import { limitsOf, limitsWithin, type RequestLimits } from './request-limits.ts';
 import { DEFAULT_RETRY, withRetry, type RetryPolicy, type Sleep } from './retry.ts';
 import type { Scope } from './scopes.ts';
 import { isTransientError } from './transient-error.ts';
@@ -28,27 +37,128 @@ export interface OAuthConfig {
   maxResponseBytes?: number;
 }
 
-function resolve(config: OAuthConfig) {
-  return {
-    base: config.baseUrl ?? STRAVA_OAUTH_BASE_URL,
-    fetch: config.fetch ?? defaultFetch,
-    clock: config.clock ?? systemClock,
-    limits: limitsOf(config),
-  } satisfies { base: string; fetch: FetchLike; clock: Clock; limits: object };
+const TOKEN_PATH = '/oauth/token';
+const REVOKE_PATH = '/oauth/revoke';
+const DEAUTHORIZE_PATH = '/oauth/deauthorize';
+
+/** What a process step is told about its request: the secrets a server echoing it must not get into an error. */
+export interface StepSecrets {
+  /** Secrets the request carried (the code, a token), kept out of an error's text. */
+  secrets?: readonly (string | undefined)[];
 }
 
-/** `params` are the grant's own (the code or the refresh token): secrets, like the client secret. */
-async function postTokenEndpoint(config: OAuthConfig, grantType: string, params: Record<string, string>) {
-  const { base, fetch, clock, limits } = resolve(config);
-  // Strava wants the client credentials in the body; HTTP Basic is not honoured on /oauth/token.
+/** How a token endpoint answer is read: what the caller knows besides the body. */
+export interface TokenResponseOptions extends StepSecrets {
+  /** Scopes granted at login (from the callback): Strava's token responses do not list them. */
+  scopes: readonly Scope[];
+  /** The athlete of the set being refreshed: refresh responses carry none. */
+  athlete?: AthleteSummary | undefined;
+}
+
+function baseOf(config: Pick<OAuthConfig, 'baseUrl'>): string {
+  return config.baseUrl ?? STRAVA_OAUTH_BASE_URL;
+}
+
+function clockOf(config: Pick<OAuthConfig, 'clock'>): Clock {
+  return config.clock ?? systemClock;
+}
+
+function loginOf(config: Pick<OAuthConfig, 'loginCommand'>): { loginCommand?: string } {
+  return config.loginCommand ? { loginCommand: config.loginCommand } : {};
+}
+
+/** Every secret of a token endpoint request: the client secret (body and Basic forms) and the grant's own. */
+function redactorOf(config: Partial<Pick<OAuthConfig, 'clientId' | 'clientSecret'>>, secrets: readonly (string | undefined)[] = []): Redactor {
+  const redactor = new Redactor([config.clientSecret, ...secrets]);
+  return config.clientId !== undefined && config.clientSecret !== undefined ? redactor.addBasic(config.clientId, config.clientSecret) : redactor;
+}
+
+/** Strava wants the client credentials in the body; HTTP Basic is not honoured on /oauth/token. */
+function tokenRequest(config: OAuthConfig, grantType: string, params: Record<string, string>): Request {
   const body = new URLSearchParams({ client_id: String(config.clientId), client_secret: config.clientSecret, grant_type: grantType, ...params });
-  const redactor = new Redactor([config.clientSecret, ...Object.values(params)]);
-  return send(
-    fetch,
-    new URL(joinUrl(base, '/oauth/token')),
+  return newRequest(
+    new URL(joinUrl(baseOf(config), TOKEN_PATH)),
     { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' }, body },
-    { endpoint: 'POST /oauth/token', clock, limits, redactor, ...(config.loginCommand ? { loginCommand: config.loginCommand } : {}) },
+    redactorOf(config, Object.values(params)),
   );
+}
+
+function processTokenResponse(config: OAuthConfig, response: ReadResponse, options: TokenResponseOptions): TokenSet {
+  const clock = clockOf(config);
+  assertOk(response, { endpoint: `POST ${TOKEN_PATH}`, clock, redactor: redactorOf(config, options.secrets), ...loginOf(config) });
+  return parseTokenResponse(response.status, response.text, { scopes: options.scopes, athlete: options.athlete, clock });
+}
+
+/**
+ * `POST /oauth/token` with `grant_type=authorization_code`.
+ *
+ * @example
+ * // Sending it your own way, then reading the answer:
+ * const response = await myFetch(buildCodeExchangeRequest(config, code));
+ * const read = { status: response.status, headers: response.headers, text: await response.text() };
+ * const tokens = processCodeExchangeResponse(config, read, { scopes, secrets: [code] });
+ */
+export function buildCodeExchangeRequest(config: OAuthConfig, code: string): Request {
+  return tokenRequest(config, 'authorization_code', { code });
+}
+
+/**
+ * Reads a code exchange's answer: the {@link TokenSet} (its scopes are `options.scopes`, the ones
+ * the callback reported), or `InvalidCodeError`, `InvalidClientError`, `RateLimitError`... The set
+ * is marked as a fresh authorization (`isFreshAuthorization`), so a token manager's
+ * `importTokens` stores it in place of older tokens.
+ */
+export function processCodeExchangeResponse(config: OAuthConfig, response: ReadResponse, options: TokenResponseOptions): TokenSet {
+  return markFreshAuthorization(processTokenResponse(config, response, options));
+}
+
+/** `POST /oauth/token` with `grant_type=refresh_token`. */
+export function buildRefreshRequest(config: OAuthConfig, refreshToken: string): Request {
+  return tokenRequest(config, 'refresh_token', { refresh_token: refreshToken });
+}
+
+/** Reads a refresh's answer: the new {@link TokenSet} (scopes and athlete carried over), or `InvalidRefreshTokenError`... */
+export function processRefreshResponse(config: OAuthConfig, response: ReadResponse, options: TokenResponseOptions): TokenSet {
+  return processTokenResponse(config, response, options);
+}
+
+/** `POST /oauth/revoke` with HTTP Basic client authentication (the only endpoint that wants it). */
+export function buildRevokeRequest(config: OAuthConfig, token: string, hint?: 'access_token' | 'refresh_token'): Request {
+  const body = new URLSearchParams({ token });
+  if (hint) body.set('token_type_hint', hint);
+  const basic = btoa(`${config.clientId}:${config.clientSecret}`);
+  return newRequest(
+    new URL(joinUrl(baseOf(config), REVOKE_PATH)),
+    { method: 'POST', headers: { authorization: `Basic ${basic}`, 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' }, body },
+    redactorOf(config, [token]),
+  );
+}
+
+/** Reads a revocation's answer: nothing on 2xx (Strava answers 200 for unknown tokens too), else the typed error. */
+export function processRevokeResponse(config: OAuthConfig, response: ReadResponse, options: StepSecrets = {}): void {
+  assertOk(response, { endpoint: `POST ${REVOKE_PATH}`, clock: clockOf(config), redactor: redactorOf(config, options.secrets) });
+}
+
+/** `POST /oauth/deauthorize`: the token in the Authorization header, never the URL. */
+export function buildDeauthorizeRequest(config: Pick<OAuthConfig, 'baseUrl'>, accessToken: string): Request {
+  return newRequest(
+    new URL(joinUrl(baseOf(config), DEAUTHORIZE_PATH)),
+    { method: 'POST', headers: { authorization: `Bearer ${accessToken}`, accept: 'application/json' } },
+    new Redactor([accessToken]),
+  );
+}
+
+/** Reads a deauthorization's answer: nothing on 2xx, else the typed error (`InvalidAccessTokenError`...). */
+export function processDeauthorizeResponse(config: Pick<OAuthConfig, 'clock'>, response: ReadResponse, options: StepSecrets = {}): void {
+  assertOk(response, { endpoint: `POST ${DEAUTHORIZE_PATH}`, clock: clockOf(config), redactor: redactorOf({}, options.secrets) });
+}
+
+type SendConfig = Pick<OAuthConfig, 'fetch' | 'requestTimeoutMs' | 'maxResponseBytes'>;
+
+/** The send step: the injected fetch (or the runtime's) through fetchBounded. */
+function sendStep(config: SendConfig, request: Request, path: string, redactor: Redactor, limits: Partial<RequestLimits> = limitsOf(config)): Promise<ReadResponse> {
+  const endpoint = `POST ${path}`;
+  return fetchRequest(config.fetch ?? defaultFetch, request, { endpoint, limits, redactor });
 }
 
 /**
@@ -60,8 +170,9 @@ async function postTokenEndpoint(config: OAuthConfig, grantType: string, params:
  * const tokens = await exchangeCode(config, code, { scopes });
  */
 export async function exchangeCode(config: OAuthConfig, code: string, options: { scopes: readonly Scope[] }): Promise<TokenSet> {
-  const response = await postTokenEndpoint(config, 'authorization_code', { code });
-  return parseTokenResponse(response.status, response.text, { scopes: options.scopes, clock: resolve(config).clock });
+  const request = buildCodeExchangeRequest(config, code);
+  const response = await sendStep(config, request, TOKEN_PATH, redactorOf(config, [code]));
+  return processCodeExchangeResponse(config, response, { scopes: options.scopes, secrets: [code] });
 }
 
 /**
@@ -74,12 +185,9 @@ export async function refreshTokens(
   config: OAuthConfig,
   current: TokenSet | { refreshToken: string; scopes: readonly Scope[]; athlete?: AthleteSummary },
 ): Promise<TokenSet> {
-  const response = await postTokenEndpoint(config, 'refresh_token', { refresh_token: current.refreshToken });
-  return parseTokenResponse(response.status, response.text, {
-    scopes: current.scopes,
-    athlete: current.athlete,
-    clock: resolve(config).clock,
-  });
+  const request = buildRefreshRequest(config, current.refreshToken);
+  const response = await sendStep(config, request, TOKEN_PATH, redactorOf(config, [current.refreshToken]));
+  return processRefreshResponse(config, response, { scopes: current.scopes, athlete: current.athlete, secrets: [current.refreshToken] });
 }
 
 /**
@@ -87,29 +195,16 @@ export async function refreshTokens(
  * other. Strava answers 200 even for unknown or expired tokens, so this succeeds for them too.
  * Network errors, timeouts and 5xx are retried, all within the retry policy's budget (60 s).
  */
-export async function revokeToken(
-  config: OAuthConfig,
-  token: string,
-  hint?: 'access_token' | 'refresh_token',
-): Promise<void> {
-  const { base, fetch, clock, limits } = resolve(config);
-  const body = new URLSearchParams({ token });
-  if (hint) body.set('token_type_hint', hint);
-  const basic = btoa(`${config.clientId}:${config.clientSecret}`);
-  const redactor = new Redactor([token]).addBasic(config.clientId, config.clientSecret);
+export async function revokeToken(config: OAuthConfig, token: string, hint?: 'access_token' | 'refresh_token'): Promise<void> {
+  const limits = limitsOf(config);
+  const redactor = redactorOf(config, [token]);
   await withRetry(
-    (_attempt, remainingMs) =>
-      send(
-        fetch,
-        new URL(joinUrl(base, '/oauth/revoke')),
-        {
-          method: 'POST',
-          headers: { authorization: `Basic ${basic}`, 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
-          body,
-        },
-        { endpoint: 'POST /oauth/revoke', clock, limits: limitsWithin(limits, remainingMs), redactor },
-      ),
-    { policy: config.retry ?? DEFAULT_RETRY, shouldRetry: isTransientError, sleep: config.sleep, clock },
+    async (_attempt, remainingMs) => {
+      // Built anew each attempt: a Request's body is read once.
+      const response = await sendStep(config, buildRevokeRequest(config, token, hint), REVOKE_PATH, redactor, limitsWithin(limits, remainingMs));
+      processRevokeResponse(config, response, { secrets: [token] });
+    },
+    { policy: config.retry ?? DEFAULT_RETRY, shouldRetry: isTransientError, sleep: config.sleep, clock: clockOf(config) },
   );
 }
 
@@ -121,11 +216,6 @@ export async function deauthorize(
   config: Pick<OAuthConfig, 'baseUrl' | 'fetch' | 'clock' | 'requestTimeoutMs' | 'maxResponseBytes'>,
   accessToken: string,
 ): Promise<void> {
-  const { base, fetch, clock, limits } = resolve(config as OAuthConfig);
-  await send(
-    fetch,
-    new URL(joinUrl(base, '/oauth/deauthorize')),
-    { method: 'POST', headers: { authorization: `Bearer ${accessToken}`, accept: 'application/json' } },
-    { endpoint: 'POST /oauth/deauthorize', clock, limits, redactor: new Redactor([accessToken]) },
-  );
+  const response = await sendStep(config, buildDeauthorizeRequest(config, accessToken), DEAUTHORIZE_PATH, new Redactor([accessToken]));
+  processDeauthorizeResponse(config, response, { secrets: [accessToken] });
 }

@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { StateSnapshot } from './state.ts';
+import { errnoCode } from '../node/errno-code.ts';
 
 /** One state file. Changes are coalesced: many in one request cost one write. */
 export class StateFile {
@@ -28,7 +29,7 @@ export class StateFile {
     try {
       text = readFileSync(this.path, 'utf8');
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      if (errnoCode(error) === 'ENOENT') return null;
       throw error;
     }
     const snapshot = parseJson(text) as Partial<StateSnapshot> | null;

@@ -2,6 +2,7 @@
  * The route table. Routes are method + path template (`/api/v3/athletes/{id}/stats`); the template
  * is also the key of the request counters, so stats read like Strava's endpoint list.
  */
+import { matchPathTemplate } from '../core/path-template.ts';
 import type { EmulatorRequest, EmulatorResponse } from './http.ts';
 
 /** A route's handler: a plain function from request to response. */
@@ -44,39 +45,11 @@ export class Router {
   match(method: string, pathname: string): RouteMatch {
     const allowed: string[] = [];
     for (const route of this.#routes) {
-      const pathParams = matchTemplate(route.path, pathname);
+      const pathParams = matchPathTemplate(route.path, pathname);
       if (!pathParams) continue;
       if (route.method === method.toUpperCase()) return { kind: 'found', route, pathParams };
       allowed.push(route.method);
     }
     return allowed.length > 0 ? { kind: 'method-not-allowed', allowed } : { kind: 'not-found' };
-  }
-}
-
-function matchTemplate(template: string, pathname: string): Record<string, string> | null {
-  const want = template.split('/');
-  const got = pathname.split('/');
-  if (want.length !== got.length) return null;
-  const params: Record<string, string> = {};
-  for (const [i, part] of want.entries()) {
-    const actual = got[i] ?? '';
-    const name = /^\{(\w+)\}$/.exec(part)?.[1];
-    if (name) {
-      if (actual === '') return null;
-      const decoded = safeDecode(actual);
-      if (decoded === null) return null;
-      params[name] = decoded;
-    } else if (part !== actual) {
-      return null;
-    }
-  }
-  return params;
-}
-
-function safeDecode(segment: string): string | null {
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    return null; // A malformed escape matches no route: a 404, not a crash.
   }
 }

@@ -25,6 +25,7 @@ import { systemClock, type Clock } from '../core/clock.ts';
 import { realSleep, type Sleep } from '../core/retry.ts';
 import { LockTimeoutError } from '../tokens/errors/lock-timeout-error.ts';
 import { escapeRegExp } from './private-files.ts';
+import { errnoCode } from './errno-code.ts';
 
 /** Default wait for a lock. */
 export const DEFAULT_FILE_LOCK_TIMEOUT_MS = 60_000;
@@ -73,10 +74,6 @@ export interface FileLockHandle {
   release(): Promise<void>;
 }
 
-function errorCode(error: unknown): string {
-  return (error as NodeJS.ErrnoException | undefined)?.code ?? '';
-}
-
 /** Whether process `pid` exists on this host (EPERM: it exists, owned by someone else). */
 export function processExists(pid: number): boolean {
   if (pid === process.pid) return true;
@@ -84,7 +81,7 @@ export function processExists(pid: number): boolean {
     process.kill(pid, 0);
     return true;
   } catch (error) {
-    return errorCode(error) === 'EPERM';
+    return errnoCode(error) === 'EPERM';
   }
 }
 
@@ -109,7 +106,7 @@ export async function readLockHolder(lockPath: string, clock: Clock = systemCloc
   try {
     names = await readdir(lockPath);
   } catch (error) {
-    if (['ENOENT', 'ENOTDIR'].includes(errorCode(error))) return undefined;
+    if (['ENOENT', 'ENOTDIR'].includes(errnoCode(error))) return undefined;
     throw error;
   }
   const name = names.find((entry) => MARKER_NAME.test(entry));
@@ -119,7 +116,7 @@ export async function readLockHolder(lockPath: string, clock: Clock = systemCloc
     const [text, info] = await Promise.all([readFile(markerPath, 'utf8'), stat(markerPath)]);
     return { markerPath, marker: readMarker(text), ageMs: clock.now() - info.mtimeMs };
   } catch (error) {
-    if (errorCode(error) === 'ENOENT') return undefined;
+    if (errnoCode(error) === 'ENOENT') return undefined;
     throw error;
   }
 }
@@ -191,7 +188,7 @@ export async function acquireFileLock(lockPath: string, options: FileLockOptions
         return holdLock(lockPath, markerPath, clock, staleMs, options.onLost);
       } catch (error) {
         // Windows refuses to rename a directory onto an existing one with EPERM/EACCES.
-        if (!['EEXIST', 'ENOTEMPTY', 'EPERM', 'EACCES'].includes(errorCode(error))) throw error;
+        if (!['EEXIST', 'ENOTEMPTY', 'EPERM', 'EACCES'].includes(errnoCode(error))) throw error;
       }
       const found = await readLockHolder(lockPath, clock);
       let progressed = false;
@@ -239,7 +236,7 @@ function holdLock(lockPath: string, markerPath: string, clock: Clock, staleMs: n
   };
   const heartbeat = setInterval(() => {
     touch(markerPath, clock).catch((error: unknown) => {
-      if (errorCode(error) === 'ENOENT') {
+      if (errnoCode(error) === 'ENOENT') {
         clearInterval(heartbeat);
         markLost();
       }
@@ -259,7 +256,7 @@ function holdLock(lockPath: string, markerPath: string, clock: Clock, staleMs: n
       try {
         await unlink(markerPath);
       } catch (error) {
-        if (errorCode(error) !== 'ENOENT') throw error;
+        if (errnoCode(error) !== 'ENOENT') throw error;
         markLost();
         return;
       }

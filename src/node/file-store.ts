@@ -16,6 +16,7 @@ import { defaultTokenDir } from './config-dir.ts';
 import { CorruptTokenFileError } from './errors/corrupt-token-file-error.ts';
 import { DEFAULT_STALE_LOCK_MS, removeLockDrafts, withFileLock } from './file-lock.ts';
 import { emitWarning, ensurePrivateDir, permissionWarning, syncDir, isTempFileOf, syntaxErrorPlace, writeFileAtomic, type Warn } from './private-files.ts';
+import { errnoCode } from './errno-code.ts';
 
 /**
  * The newest token file format this release reads and writes. Version 1 holds the tokens in
@@ -46,10 +47,6 @@ export interface FileStoreOptions {
    * `EncryptionKeyMissingError` (never overwritten with plaintext).
    */
   cipher?: TokenCipher | undefined;
-}
-
-function errorCode(error: unknown): string {
-  return (error as NodeJS.ErrnoException | undefined)?.code ?? '';
 }
 
 /** A token file as read from disk: a whole record, or one whose tokens are sealed. */
@@ -184,7 +181,7 @@ export class FileStore implements TokenStore {
       try {
         await unlink(path);
       } catch (error) {
-        if (errorCode(error) === 'ENOENT') return;
+        if (errnoCode(error) === 'ENOENT') return;
         throw error;
       }
       await syncDir(this.dir);
@@ -196,7 +193,7 @@ export class FileStore implements TokenStore {
     try {
       names = await readdir(this.dir);
     } catch (error) {
-      if (errorCode(error) === 'ENOENT') return [];
+      if (errnoCode(error) === 'ENOENT') return [];
       throw error;
     }
     return names
@@ -270,7 +267,7 @@ export class FileStore implements TokenStore {
     try {
       fd = openSync(path, 'r');
     } catch (error) {
-      if (errorCode(error) === 'ENOENT') return undefined;
+      if (errnoCode(error) === 'ENOENT') return undefined;
       throw error;
     }
     let text: string;

@@ -4,6 +4,7 @@
  */
 import { chmod, mkdir, open, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join, relative, sep } from 'node:path';
+import { errnoCode } from './errno-code.ts';
 
 /** Receives a warning meant for the person running the program. */
 export type Warn = (message: string) => void;
@@ -45,7 +46,7 @@ export async function ensurePrivateFile(path: string): Promise<void> {
   try {
     handle = await open(path, 'wx', 0o600);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return;
+    if (errnoCode(error) === 'EEXIST') return;
     throw error;
   }
   try {
@@ -83,7 +84,7 @@ export async function readPrivateFile(
   try {
     handle = await open(path, 'r');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    if (errnoCode(error) === 'ENOENT') return undefined;
     throw error;
   }
   try {
@@ -113,7 +114,7 @@ export async function syncDir(dir: string): Promise<void> {
   try {
     await handle.sync();
   } catch (error) {
-    if (!['EINVAL', 'EPERM', 'EISDIR', 'EBADF'].includes((error as NodeJS.ErrnoException).code ?? '')) throw error;
+    if (!['EINVAL', 'EPERM', 'EISDIR', 'EBADF'].includes(errnoCode(error))) throw error;
   } finally {
     await handle.close();
   }

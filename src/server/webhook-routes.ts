@@ -11,7 +11,7 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { systemClock, type Clock } from '../core/clock.ts';
 import type { AttemptLimits } from '../core/delivery-attempt.ts';
-import type { FetchLike } from '../core/http.ts';
+import { defaultFetch, type FetchLike } from '../core/http.ts';
 import { realSleep, retryDelay, type RetryPolicy, type Sleep } from '../core/retry.ts';
 import { ForwardSecretMissingError } from './errors/forward-secret-missing-error.ts';
 import { EventQueue } from './event-queue.ts';
@@ -175,7 +175,7 @@ function eventHandler(deps: WebhookDeps, log: WebhookLog): (event: WebhookEvent)
       if (!forwarding) return;
       const result = await forwardEvent(event, await eventId(event), {
         ...forwarding,
-        fetch: deps.fetch ?? ((input, init) => globalThis.fetch(input, init)),
+        fetch: deps.fetch ?? defaultFetch,
         clock: deps.clock ?? systemClock,
         sleep,
         retry,

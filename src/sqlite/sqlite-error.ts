@@ -4,6 +4,7 @@
  */
 import { StravaAuthError } from '../core/errors/strava-auth-error.ts';
 import { StoreUnavailableError } from '../tokens/errors/store-unavailable-error.ts';
+import { errnoCode } from '../node/errno-code.ts';
 
 /** Primary result codes (https://sqlite.org/rescode.html) this store tells apart. */
 export const SQLITE_BUSY = 5;
@@ -44,7 +45,7 @@ export function toStoreError(error: unknown, store: string, busyTimeoutMs: numbe
   let problem: [string, string] | undefined;
   switch (code) {
     case undefined:
-      problem = fileSystemProblem((error as NodeJS.ErrnoException | undefined)?.code ?? '');
+      problem = fileSystemProblem(errnoCode(error));
       break;
     case SQLITE_READONLY:
     case SQLITE_PERM:

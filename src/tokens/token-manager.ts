@@ -2,7 +2,8 @@ import { systemClock, type Clock } from '../core/clock.ts';
 import { InvalidRefreshTokenError } from '../core/errors/invalid-refresh-token-error.ts';
 import { DEFAULT_REQUEST_TIMEOUT_MS, limitsWithin } from '../core/request-limits.ts';
 import { DEFAULT_RETRY, withRetry, type RetryPolicy, type Sleep } from '../core/retry.ts';
-import { parseScopes } from '../core/scopes.ts';
+import { isFreshAuthorization } from '../core/fresh-authorization.ts';
+import { missingScopes, parseScopes } from '../core/scopes.ts';
 import { refreshTokens, type OAuthConfig } from '../core/token-endpoint.ts';
 import { isTransientError } from '../core/transient-error.ts';
 import { TokenSet, type AthleteSummary, type TokenSetData } from '../core/token-set.ts';
@@ -10,6 +11,7 @@ import { NotLoggedInError } from './errors/not-logged-in-error.ts';
 import { DEFAULT_MARGIN_SECONDS } from './margin.ts';
 import { MemoryStore } from './memory-store.ts';
 import { RefreshHookError } from './errors/refresh-hook-error.ts';
+import { ScopesNotImportedError } from './errors/scopes-not-imported-error.ts';
 import { TokensNotSavedError } from './errors/tokens-not-saved-error.ts';
 import { assertTokenKey } from './stored-tokens.ts';
 import type { InvalidMark, LockedTokens, StoredTokens, TokenStore } from './token-store.ts';
@@ -43,8 +45,8 @@ export interface TokenManagerOptions {
   store: TokenStore;
   /** Which record of the store: a profile name (`default`) or an athlete id. */
   key: string;
-  /** Your Strava app; `baseUrl` points at the emulator in tests. */
-  oauth: OAuthConfig;
+  /** Your Strava app (its config, or the `StravaOAuth` itself); `baseUrl` points at the emulator in tests. */
+  oauth: OAuthConfig | { readonly config: Readonly<OAuthConfig> };
   /** Default `oauth.clock`, else the system clock. */
   clock?: Clock;
   /** Seconds of validity every returned access token has at least (default 300, below 3600). */
@@ -88,13 +90,21 @@ export type ImportableTokens =
       athlete?: AthleteSummary;
     };
 
-/** Options of {@link TokenManager.importTokens}. */
+/**
+ * Options of {@link TokenManager.importTokens}. The rules, so that no grant is lost silently:
+ *
+ * - Tokens straight from a code exchange (`oauth.finish`, `exchangeCode`: see
+ *   `isFreshAuthorization`) replace whatever is stored: the athlete just authorized again,
+ *   perhaps with other scopes.
+ * - Any other tokens (a seed from a config file, an environment variable, stravalib or strava-v3)
+ *   are stored only when the key holds no usable tokens. Stored tokens that are still usable win:
+ *   a seed read at every start must not replace the newer tokens a refresh rotated in (the seed's
+ *   refresh token is dead by then). If the kept tokens lack a scope the given ones grant,
+ *   nothing is stored and `ScopesNotImportedError` is thrown.
+ * - `replace: true` always stores the given tokens; `replace: false` treats even fresh ones as a seed.
+ */
 export interface ImportOptions {
-  /**
-   * Overwrite whatever is stored (after a new login). Without it, stored tokens that are still
-   * usable win: a seed read from an old config file or environment variable at every start must
-   * not replace the newer tokens a refresh rotated in (the seed's refresh token is dead by then).
-   */
+  /** Overwrite (true) or keep (false) usable stored tokens; by default only fresh authorizations overwrite. */
   replace?: boolean;
 }
 
@@ -180,27 +190,28 @@ export class TokenManager {
     this.store = options.store;
     this.key = options.key;
     this.marginSeconds = margin;
-    this.#clock = options.clock ?? options.oauth.clock ?? systemClock;
+    const oauth: Readonly<OAuthConfig> = 'config' in options.oauth ? options.oauth.config : options.oauth;
+    this.#clock = options.clock ?? oauth.clock ?? systemClock;
     this.#oauth = {
-      ...options.oauth,
+      ...oauth,
       clock: this.#clock,
-      requestTimeoutMs: options.requestTimeoutMs ?? options.oauth.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+      requestTimeoutMs: options.requestTimeoutMs ?? oauth.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
     };
     this.#onRefresh = options.onRefresh;
-    this.#retry = options.retry ?? options.oauth.retry ?? DEFAULT_RETRY;
-    this.#sleep = options.sleep ?? options.oauth.sleep;
+    this.#retry = options.retry ?? oauth.retry ?? DEFAULT_RETRY;
+    this.#sleep = options.sleep ?? oauth.sleep;
     this.#lockTimeoutMs = options.lockTimeoutMs;
   }
 
   /**
    * Migrates tokens obtained elsewhere in one line: stores them under `key` (default `default`)
-   * unless the store already holds newer ones (see {@link ImportOptions.replace}), and returns a
-   * manager for them.
+   * by the rules of {@link ImportOptions} (a seed never replaces newer stored tokens, nor loses
+   * scopes silently), and returns a manager for them.
    *
    * @example
    * // stravalib / strava-v3 style tokens, kept in your own database through the hook:
    * const manager = await TokenManager.fromTokens({
-   *   oauth: { clientId, clientSecret },
+   *   oauth: { clientId, clientSecret }, // or a StravaOAuth
    *   tokens: { access_token, refresh_token, expires_at },
    *   onRefresh: (tokens) => db.saveTokens(tokens.toData()),
    * });
@@ -213,7 +224,7 @@ export class TokenManager {
       );
     }
     const manager = new TokenManager({ ...rest, key, store: store ?? new MemoryStore() });
-    await manager.importTokens(tokens, { replace: replace ?? false });
+    await manager.importTokens(tokens, replace === undefined ? {} : { replace });
     return manager;
   }
 
@@ -245,18 +256,31 @@ export class TokenManager {
   }
 
   /**
-   * Stores tokens obtained elsewhere (or by a new login, with `replace: true`). Returns `kept`
-   * when the store already held other usable tokens, or these same ones, and they were left alone.
+   * Stores tokens from a login or from elsewhere, by the rules of {@link ImportOptions}: tokens
+   * straight from `oauth.finish` replace what is stored; other tokens only fill an empty (or
+   * dead) record. Returns `imported`, or `kept` when usable stored tokens were left alone (or
+   * these same ones were stored already). Throws `ScopesNotImportedError`, storing nothing,
+   * when keeping would drop scopes the given tokens grant.
+   *
+   * @example
+   * const tokens = await oauth.finish(request, callbackUrl); // a new login, maybe more scopes
+   * await manager.importTokens(tokens); // 'imported': replaces the old login's tokens
    */
   async importTokens(tokens: ImportableTokens, options: ImportOptions = {}): Promise<'imported' | 'kept'> {
     const data = importableToData(tokens);
+    const replace = options.replace ?? isFreshAuthorization(tokens);
     return this.store.withLock(
       this.key,
       async (locked) => {
         const current = await locked.get();
-        if (current && !options.replace) {
+        if (current && !replace) {
           // The same refresh token (even one marked dead) gains nothing from being stored again.
-          if (current.tokens.refreshToken === data.refreshToken || !current.invalid) return 'kept';
+          if (current.tokens.refreshToken === data.refreshToken) return 'kept';
+          if (!current.invalid) {
+            const lost = missingScopes(data.scopes, current.tokens.scopes);
+            if (lost.length > 0) throw new ScopesNotImportedError({ key: this.key, scopes: lost, stored: current.tokens.scopes });
+            return 'kept';
+          }
         }
         await locked.set({ tokens: data, updatedAt: this.#clock.now() });
         return 'imported';

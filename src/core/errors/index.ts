@@ -22,3 +22,5 @@ export * from './malformed-response-error.ts';
 export * from './network-error.ts';
 export * from './request-timeout-error.ts';
 export * from './response-too-large-error.ts';
+export * from './authorization-expired-error.ts';
+export * from './invalid-pending-login-error.ts';

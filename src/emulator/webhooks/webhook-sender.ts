@@ -9,7 +9,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../../core/clock.ts';
 import { attemptRequest, describeOutcome, type AttemptLimits } from '../../core/delivery-attempt.ts';
-import type { FetchLike } from '../../core/http.ts';
+import { defaultFetch, type FetchLike } from '../../core/http.ts';
 import type { Sleep } from '../../core/retry.ts';
 import type { WebhookEvent } from '../../server/webhook-event.ts';
 import type { WebhookDelivery, WebhookOptions } from './types.ts';
@@ -33,7 +33,7 @@ export class WebhookSender {
 
   constructor(clock: Clock, options: WebhookOptions & { fetch?: FetchLike } = {}) {
     this.#clock = clock;
-    this.#fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+    this.#fetch = options.fetch ?? defaultFetch;
     this.#sleep = options.sleep ?? unrefSleep;
     this.#limits = { timeoutMs: options.timeoutMs ?? 2000, maxResponseBytes: options.maxResponseBytes ?? 64 * 1024 };
     this.#retryDelaysMs = options.retryDelaysMs ?? [1000, 4000];

@@ -10,3 +10,4 @@ export * from './invalid-encryption-key-error.ts';
 export * from './encryption-key-missing-error.ts';
 export * from './unknown-encryption-key-error.ts';
 export * from './decryption-failed-error.ts';
+export * from './scopes-not-imported-error.ts';
