@@ -478,7 +478,9 @@ describe('TokenManager: network failures, 5xx and 429', () => {
   test('a request that hangs times out and is retried', async (t) => {
     const emu = await startTestEmulator(t);
     const proxy = await proxied(t, emu);
-    const { manager } = await setupWith(t, emu, proxy.url, { requestTimeoutMs: 50 });
+    // Long enough for the honest retry to finish on a loaded machine (the test measures no time:
+    // the hung attempt simply costs this bound once).
+    const { manager } = await setupWith(t, emu, proxy.url, { requestTimeoutMs: 1500 });
     proxy.faults.push({ kind: 'hang' });
     emu.clock.advance(6 * HOUR);
     await manager.getAccessToken();
