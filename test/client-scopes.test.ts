@@ -5,9 +5,12 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { StravaClient } from '../src/client/index.ts';
-import { MissingScopeError, NotFoundError, normalizeScopes, type Scope } from '../src/core/index.ts';
-import { MemoryStore, TokenManager } from '../src/tokens/index.ts';
+import { StravaClient } from '../src/client/strava-client.ts';
+import { MissingScopeError } from '../src/core/errors/missing-scope-error.ts';
+import { NotFoundError } from '../src/core/errors/not-found-error.ts';
+import { normalizeScopes, type Scope } from '../src/core/scopes.ts';
+import { MemoryStore } from '../src/tokens/memory-store.ts';
+import { TokenManager } from '../src/tokens/token-manager.ts';
 import { clientFixture } from './helpers/api.ts';
 import { startTestEmulator } from './helpers/emulator.ts';
 

@@ -1,22 +1,20 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import {
-  AppInactiveError,
-  ApplicationError,
-  AthleteCapacityError,
-  InvalidAccessTokenError,
-  InvalidClientError,
-  InvalidCodeError,
-  InvalidRefreshTokenError,
-  ManualClock,
-  MissingScopeError,
-  NotFoundError,
-  RateLimitError,
-  StravaApiError,
-  StravaServerError,
-  errorFromResponse,
-  parseRateLimitHeaders,
-} from '../src/core/index.ts';
+import { AppInactiveError } from '../src/core/errors/app-inactive-error.ts';
+import { ApplicationError } from '../src/core/errors/application-error.ts';
+import { AthleteCapacityError } from '../src/core/errors/athlete-capacity-error.ts';
+import { InvalidAccessTokenError } from '../src/core/errors/invalid-access-token-error.ts';
+import { InvalidClientError } from '../src/core/errors/invalid-client-error.ts';
+import { InvalidCodeError } from '../src/core/errors/invalid-code-error.ts';
+import { InvalidRefreshTokenError } from '../src/core/errors/invalid-refresh-token-error.ts';
+import { ManualClock } from '../src/core/clock.ts';
+import { MissingScopeError } from '../src/core/errors/missing-scope-error.ts';
+import { NotFoundError } from '../src/core/errors/not-found-error.ts';
+import { RateLimitError } from '../src/core/errors/rate-limit-error.ts';
+import { StravaApiError } from '../src/core/errors/strava-api-error.ts';
+import { StravaServerError } from '../src/core/errors/server-error.ts';
+import { errorFromResponse } from '../src/core/error-response.ts';
+import { parseRateLimitHeaders } from '../src/core/rate-limit.ts';
 
 const clock = new ManualClock({ frozen: true, start: Date.parse('2026-11-25T10:07:30Z') });
 const fault = (message: string, resource: string, field: string, code: string) =>

@@ -1,16 +1,14 @@
-import {
-  AuthorizationDeniedError,
-  InvalidAccessTokenError,
-  InvalidRefreshTokenError,
-  MissingScopeError,
-  NetworkError,
-  RateLimitError,
-  StateMismatchError,
-  StravaApiError,
-  StravaAuthError,
-  StravaServerError,
-  escapeControlCharacters,
-} from '../core/index.ts';
+import { AuthorizationDeniedError } from '../core/errors/authorization-denied-error.ts';
+import { InvalidAccessTokenError } from '../core/errors/invalid-access-token-error.ts';
+import { InvalidRefreshTokenError } from '../core/errors/invalid-refresh-token-error.ts';
+import { MissingScopeError } from '../core/errors/missing-scope-error.ts';
+import { NetworkError } from '../core/errors/network-error.ts';
+import { RateLimitError } from '../core/errors/rate-limit-error.ts';
+import { StateMismatchError } from '../core/errors/state-mismatch-error.ts';
+import { StravaApiError } from '../core/errors/strava-api-error.ts';
+import { StravaAuthError } from '../core/errors/strava-auth-error.ts';
+import { StravaServerError } from '../core/errors/server-error.ts';
+import { escapeControlCharacters } from '../core/terminal-text.ts';
 import { EXIT } from './exit-codes.ts';
 import type { Io } from './io.ts';
 import { styleFor } from './style.ts';

@@ -2,7 +2,8 @@
  * Flag values checked once, up front, before a session starts or anything is sent: a mistake is
  * a usage error (exit 2) that says what is allowed, with an example.
  */
-import { InvalidScopeError, parseScopes, type Scope } from '../core/index.ts';
+import { InvalidScopeError } from '../core/errors/invalid-scope-error.ts';
+import { parseScopes, type Scope } from '../core/scopes.ts';
 import { apiPathProblem } from '../client/api-path.ts';
 import type { Io } from './io.ts';
 import { styleFor } from './style.ts';
