@@ -74,8 +74,11 @@ export interface StravaClientOptions {
   /** Told about every 429 (for a progress line: "rate limited, waiting until 10:15"). */
   onRateLimit?: (event: RateLimitEvent) => void;
   /**
-   * The command that grants missing scopes, quoted by `MissingScopeError`: a string, or a
-   * function of the scopes to ask for. Default `strava-auth login --scope <scopes> --force`.
+   * The command (or page) that authorizes again, quoted by `MissingScopeError` and the other
+   * errors whose fix is a new authorization: a string, or a function of the scopes to ask for
+   * (called with none for a plain re-login). Unset, remedies say in neutral words to ask the
+   * athlete to authorize the app again with the scopes needed. The CLI sets
+   * `strava-auth login --scope <scopes> --force`.
    */
   loginCommand?: string | ((scopes: readonly string[]) => string);
 }
@@ -374,12 +377,13 @@ export class StravaClient {
             endpoint: call.endpoint,
             clock: this.#clock,
             grantedScopes: token.scopes ?? [],
+            loginCommand: typeof this.#loginCommand === 'function' ? this.#loginCommand([]) : this.#loginCommand,
             limits: limitsWithin(this.#limits, remainingMs),
             redactor,
           });
         } catch (error) {
           // Strava's `401 AccessToken/…_permission/missing` gets this client's login command.
-          if (error instanceof MissingScopeError && error.status !== undefined && this.#loginCommand !== undefined) {
+          if (error instanceof MissingScopeError && !error.preflight && this.#loginCommand !== undefined) {
             throw this.#missingScopeError({ missing: error.missing, granted: error.granted, endpoint: call.endpoint, status: error.status, faults: error.faults });
           }
           throw error;
