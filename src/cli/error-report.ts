@@ -1,7 +1,7 @@
 import { StravaAuthError } from '../core/errors/strava-auth-error.ts';
 import type { StravaAuthErrorCode } from '../core/errors/error-codes.ts';
 import { escapeControlCharacters } from '../core/terminal-text.ts';
-import { EXIT, EXIT_FOR_CODE } from './exit-codes.ts';
+import { EXIT, EXIT_FOR_CODE, type ExitCode } from './exit-codes.ts';
 import type { Io } from './io.ts';
 import { styleFor } from './style.ts';
 import { UsageError } from './usage-error.ts';
@@ -9,7 +9,7 @@ import { UsageError } from './usage-error.ts';
 export { UsageError };
 
 /** The exit code that tells a script what kind of failure this was: by the error's code (exit-codes.ts). */
-export function exitCodeFor(error: unknown): number {
+export function exitCodeFor(error: unknown): ExitCode {
   return (error instanceof StravaAuthError && EXIT_FOR_CODE[error.code]) || EXIT.error;
 }
 
