@@ -6,7 +6,7 @@ import { systemClock, type Clock } from '../core/clock.ts';
 import { STRAVA_API_BASE_URL } from '../core/endpoints.ts';
 import { InvalidAccessTokenError } from '../core/errors/invalid-access-token-error.ts';
 import { MalformedResponseError } from '../core/errors/malformed-response-error.ts';
-import { MissingScopeError } from '../core/errors/missing-scope-error.ts';
+import { MissingScopeError, scopesToRequest } from '../core/errors/missing-scope-error.ts';
 import { RateLimitError } from '../core/errors/rate-limit-error.ts';
 import { defaultFetch, send, type FetchLike, type ReadResponse } from '../core/http.ts';
 import { parseRateLimitHeaders, type RateLimitState } from '../core/rate-limit.ts';
@@ -355,7 +355,7 @@ export class StravaClient {
   }
 
   #missingScopeError(options: { missing: readonly string[]; granted: readonly string[]; endpoint: string; status?: number; faults?: MissingScopeError['faults'] }): MissingScopeError {
-    const wanted = [...new Set([...options.granted, ...options.missing])];
+    const wanted = scopesToRequest(options.granted, options.missing);
     const command = typeof this.#loginCommand === 'function' ? this.#loginCommand(wanted) : this.#loginCommand;
     return new MissingScopeError({ ...options, ...(command !== undefined && { loginCommand: command }) });
   }

@@ -20,6 +20,12 @@ export interface MissingScopeErrorOptions {
   faults?: readonly StravaFault[];
 }
 
+/** The scopes a new authorization must ask for: granted and missing, once each, in Strava's order (so the same fix reads the same wherever it is printed). */
+export function scopesToRequest(granted: readonly string[], missing: readonly string[]): string[] {
+  const order = (scope: string) => ((SCOPES as readonly string[]).indexOf(scope) + SCOPES.length + 1) % (SCOPES.length + 1);
+  return [...new Set([...granted, ...missing])].sort((a, b) => order(a) - order(b));
+}
+
 /**
  * The token lacks a scope the call needs: found before the request is sent (preflight) or reported
  * by Strava (`401 AccessToken/activity:read_permission/missing`). Either way a `StravaApiError`
@@ -38,9 +44,7 @@ export class MissingScopeError extends StravaApiError {
   readonly preflight: boolean;
 
   constructor(options: MissingScopeErrorOptions) {
-    // In Strava's order, so the same fix reads the same wherever it is printed.
-    const order = (scope: string) => ((SCOPES as readonly string[]).indexOf(scope) + SCOPES.length + 1) % (SCOPES.length + 1);
-    const wanted = [...new Set([...options.granted, ...options.missing])].sort((a, b) => order(a) - order(b));
+    const wanted = scopesToRequest(options.granted, options.missing);
     const scopes = options.missing.join(', ');
     const call = options.endpoint ? `${options.endpoint} needs` : 'This call needs';
     super(
