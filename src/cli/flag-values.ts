@@ -15,7 +15,7 @@ export function scopeFlag(value: string, io: Io): Scope[] {
     return parseScopes(value, (warning) => io.stderr.write(`${styleFor(io).yellow('warning:')} ${warning}\n`));
   } catch (error) {
     if (!(error instanceof InvalidScopeError)) throw error;
-    throw new UsageError(`--scope: ${error.message} ${error.remedy} For example: --scope read,activity:read_all`);
+    throw new UsageError(`--scope: ${error.message} For example: --scope read,activity:read_all`);
   }
 }
 
