@@ -15,7 +15,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_REQUEST_TIMEOUT_MS, DEFAULT_RETRY_BUDGET_MS } from '../src/core/index.ts';
+import { DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_REQUEST_TIMEOUT_MS } from '../src/core/request-limits.ts';
+import { DEFAULT_RETRY_BUDGET_MS } from '../src/core/retry.ts';
 import { FileStore } from '../src/node/file-store.ts';
 import { startHostileServer, type HostileMode } from '../test/fixtures/hostile-server.ts';
 

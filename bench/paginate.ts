@@ -15,9 +15,10 @@
 import { createRequire } from 'node:module';
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
-import { StravaClient } from '../src/client/index.ts';
+import { StravaClient } from '../src/client/strava-client.ts';
 import { startEmulator, type Emulator } from '../src/emulator/index.ts';
-import { MemoryStore, TokenManager } from '../src/tokens/index.ts';
+import { MemoryStore } from '../src/tokens/memory-store.ts';
+import { TokenManager } from '../src/tokens/token-manager.ts';
 
 /** One measured way of fetching the list. */
 export interface PaginateBenchRow {

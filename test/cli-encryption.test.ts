@@ -55,7 +55,7 @@ describe('strava-auth with STRAVA_AUTH_ENCRYPTION_KEY', () => {
 
     for (const args of [['token'], ['status'], ['refresh']]) {
       const keyless = await cli.run(args, { env: NO_KEY });
-      assert.equal(keyless.code, 1, args.join(' '));
+      assert.equal(keyless.code, 2, args.join(' '));
       assert.equal(keyless.stdout, '');
       assert.equal(keyless.stderr, missingKey(keyIdOf(KEY)), args.join(' '));
     }
@@ -69,13 +69,13 @@ describe('strava-auth with STRAVA_AUTH_ENCRYPTION_KEY', () => {
     const text = await readFile(file, 'utf8');
     const steps = (await cli.athleteSteps()).length;
     const login = await cli.run(['login', '--force'], { env: NO_KEY });
-    assert.equal(login.code, 1);
+    assert.equal(login.code, 2);
     assert.match(login.stderr, /so they cannot be read\. Set STRAVA_AUTH_ENCRYPTION_KEY/);
     assert.equal((await cli.athleteSteps()).length, steps, 'no browser was opened');
     assert.equal(emu.stats().grants.authorization_code, 1);
     assert.equal(await readFile(file, 'utf8'), text);
     const revoke = await cli.run(['logout'], { env: NO_KEY });
-    assert.equal(revoke.code, 1, 'revoking at Strava needs the tokens');
+    assert.equal(revoke.code, 2, 'revoking at Strava needs the tokens');
     assert.equal(await readFile(file, 'utf8'), text);
     // The way out the error names when the key is lost:
     const local = await cli.run(['logout', '--local'], { env: NO_KEY });
@@ -104,13 +104,13 @@ describe('strava-auth with STRAVA_AUTH_ENCRYPTION_KEY', () => {
     assert.equal((await cli.run(['login'], { env: WITH_KEY })).code, 0);
     const short = randomBytes(16).toString('base64');
     const malformed = await cli.run(['token'], { env: { STRAVA_AUTH_ENCRYPTION_KEY: short } });
-    assert.equal(malformed.code, 1);
+    assert.equal(malformed.code, 2);
     assert.equal(
       malformed.stderr,
       'error: The encryption key in STRAVA_AUTH_ENCRYPTION_KEY cannot be used: it is 16 bytes long, not 32. Give 32 random bytes in base64, for example the output of: openssl rand -base64 32\n',
     );
     const wrong = await cli.run(['token'], { env: NEW_ONLY });
-    assert.equal(wrong.code, 1);
+    assert.equal(wrong.code, 2);
     assert.match(wrong.stderr, new RegExp(`^error: The tokens of "default" were encrypted with key id ${keyIdOf(KEY)}, which is not among the keys given \\(${keyIdOf(NEW_KEY)}\\)\\. Set STRAVA_AUTH_ENCRYPTION_KEY to that key, or add it to STRAVA_AUTH_ENCRYPTION_OLD_KEYS`));
   });
 

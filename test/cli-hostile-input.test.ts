@@ -155,7 +155,7 @@ describe('files holding secrets', { timeout: 60_000 }, () => {
     await mkdir(dir, { recursive: true });
     await writeFile(join(dir, 'default.json'), '{"clientSecret": "s3cr3t-from-the-profile-file", oops', { mode: 0o600 });
     const status = await cli.run(['status']);
-    assert.equal(status.code, 1);
+    assert.equal(status.code, 2, 'a file the user fixes: an input error');
     assert.match(status.stderr, /The profile file .*default\.json is not valid: not valid JSON \(line 1, column \d+\)\./);
     assert.doesNotMatch(status.stdout + status.stderr, /s3cr3t|clientSecret|oops/);
   });

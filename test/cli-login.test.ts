@@ -193,7 +193,7 @@ describe('strava-auth login (browser played by $BROWSER)', () => {
   test('no credentials off a terminal: says where to put them and how to try the emulator', async (t) => {
     const { cli } = await setup(t, { STRAVA_CLIENT_ID: '', STRAVA_CLIENT_SECRET: '' });
     const login = await cli.run(['login']);
-    assert.equal(login.code, 1);
+    assert.equal(login.code, 2, 'missing credentials are an input error');
     assert.match(login.stderr, /No Strava client id \(STRAVA_CLIENT_ID\) is configured\..*strava-auth login --emulator/);
   });
 

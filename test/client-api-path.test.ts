@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { StravaClient } from '../src/client/index.ts';
+import { StravaClient } from '../src/client/strava-client.ts';
 import { apiPathProblem } from '../src/client/api-path.ts';
 import { startHostileServer } from './fixtures/hostile-server.ts';
 

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { StravaApiError } from '../src/core/index.ts';
+import { StravaApiError } from '../src/core/errors/strava-api-error.ts';
 import { clientFixture } from './helpers/api.ts';
 
 describe('athlete', () => {

@@ -5,8 +5,10 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { SummaryActivity } from '../src/client/index.ts';
-import { NO_RETRY, StravaServerError, type FetchLike } from '../src/core/index.ts';
+import type { SummaryActivity } from '../src/client/models.ts';
+import { NO_RETRY } from '../src/core/retry.ts';
+import { StravaServerError } from '../src/core/errors/server-error.ts';
+import { type FetchLike } from '../src/core/http.ts';
 import { clientFixture } from './helpers/api.ts';
 
 async function collect<T>(iterator: AsyncIterable<T>): Promise<T[]> {

@@ -7,8 +7,8 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { RateLimitEvent } from '../src/client/index.ts';
-import { RateLimitError } from '../src/core/index.ts';
+import type { RateLimitEvent } from '../src/client/strava-client.ts';
+import { RateLimitError } from '../src/core/errors/rate-limit-error.ts';
 import type { HeaderCase } from '../src/emulator/index.ts';
 import { clientFixture } from './helpers/api.ts';
 

@@ -7,8 +7,11 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, test } from 'node:test';
-import { StravaClient } from '../src/client/index.ts';
-import { DEFAULT_RETRY, NetworkError, NO_RETRY, StravaServerError, type FetchLike } from '../src/core/index.ts';
+import { StravaClient } from '../src/client/strava-client.ts';
+import { DEFAULT_RETRY, NO_RETRY } from '../src/core/retry.ts';
+import { NetworkError } from '../src/core/errors/network-error.ts';
+import { StravaServerError } from '../src/core/errors/server-error.ts';
+import { type FetchLike } from '../src/core/http.ts';
 import { clientFixture } from './helpers/api.ts';
 
 const MANUAL = { name: 'Once only', sport_type: 'Run', start_date_local: '2026-11-20T07:00:00', elapsed_time: 1800 };

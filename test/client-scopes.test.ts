@@ -5,9 +5,12 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { StravaClient } from '../src/client/index.ts';
-import { MissingScopeError, NotFoundError, normalizeScopes, type Scope } from '../src/core/index.ts';
-import { MemoryStore, TokenManager } from '../src/tokens/index.ts';
+import { StravaClient } from '../src/client/strava-client.ts';
+import { MissingScopeError } from '../src/core/errors/missing-scope-error.ts';
+import { NotFoundError } from '../src/core/errors/not-found-error.ts';
+import { normalizeScopes, type Scope } from '../src/core/scopes.ts';
+import { MemoryStore } from '../src/tokens/memory-store.ts';
+import { TokenManager } from '../src/tokens/token-manager.ts';
 import { clientFixture } from './helpers/api.ts';
 import { startTestEmulator } from './helpers/emulator.ts';
 
@@ -33,19 +36,20 @@ describe('preflight: a missing scope fails before anything is sent', () => {
       const { emu, client } = await clientFixture(t, { scopes: row.scopes });
       const error = await row.run(client).catch((e: unknown) => e);
       assert.ok(error instanceof MissingScopeError, String(error));
-      assert.deepEqual([error.missing, error.granted, error.endpoint, error.status], [row.missing, granted, row.endpoint, undefined]);
-      assert.equal(error.loginCommand, `strava-auth login --scope ${normalizeScopes([...granted, ...row.missing] as Scope[]).join(',')} --force`, 'in Strava\'s order');
+      assert.deepEqual([error.missing, error.granted, error.endpoint, error.preflight, error.status], [row.missing, granted, row.endpoint, true, 401]);
+      assert.deepEqual(error.scopesToRequest, normalizeScopes([...granted, ...row.missing] as Scope[]), 'in Strava\'s order');
+      assert.equal(error.loginCommand, undefined, 'no command configured: the remedy is neutral');
       assert.deepEqual(emu.stats().calls, {}, 'no request reached Strava');
     });
   }
 
-  test('the message names the call, the scope, what the token has, and the command', async (t) => {
+  test('the message names the call, the scope, what the token has, and the new authorization', async (t) => {
     const { client } = await clientFixture(t, { scopes: ['profile:read_all'] });
     await assert.rejects(client.listActivities(), {
       name: 'MissingScopeError',
       code: 'missing_scope',
       message:
-        "GET /athlete/activities needs the activity:read scope, but the token only has read, profile:read_all. Log in again asking for it and leave its box ticked on Strava's consent page: strava-auth login --scope read,profile:read_all,activity:read --force",
+        "GET /athlete/activities needs the activity:read scope, but the token only has read, profile:read_all. Ask the athlete to authorize the app again with scope=read,profile:read_all,activity:read and to leave its box ticked on Strava's consent page.",
     });
   });
 
@@ -91,9 +95,9 @@ describe("Strava's own 401 AccessToken/*_permission/missing", () => {
     const token = emu.issueTokens({ scopes: [] }).access_token;
     const base = { tokens: token, apiBaseUrl: `${emu.url}/api/v3`, clock: emu.clock };
     const declared = await new StravaClient({ ...base, scopes: 'read' }).listActivities().catch((e: unknown) => e);
-    assert.deepEqual([(declared as MissingScopeError).status, emu.stats().calls], [undefined, {}]);
+    assert.deepEqual([(declared as MissingScopeError).preflight, emu.stats().calls], [true, {}]);
     const undeclared = await new StravaClient(base).listActivities().catch((e: unknown) => e);
-    assert.deepEqual([(undeclared as MissingScopeError).status, emu.stats().calls], [401, { 'GET /api/v3/athlete/activities': 1 }]);
+    assert.deepEqual([(undeclared as MissingScopeError).preflight, (undeclared as MissingScopeError).status, emu.stats().calls], [false, 401, { 'GET /api/v3/athlete/activities': 1 }]);
   });
 
   test('an endpoint the scope table does not know is sent as is', async (t) => {

@@ -5,11 +5,16 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { StravaClient, TokenExpiredError, type ProvidedTokens, type TokenProvider } from '../src/client/index.ts';
-import { InvalidAccessTokenError, InvalidRefreshTokenError, STRAVA_API_BASE_URL, STRAVA_API_BASE_URL_2027 } from '../src/core/index.ts';
+import { StravaClient } from '../src/client/strava-client.ts';
+import { TokenExpiredError } from '../src/client/errors/token-expired-error.ts';
+import { type ProvidedTokens, type TokenProvider } from '../src/client/token-provider.ts';
+import { InvalidAccessTokenError } from '../src/core/errors/invalid-access-token-error.ts';
+import { InvalidRefreshTokenError } from '../src/core/errors/invalid-refresh-token-error.ts';
+import { STRAVA_API_BASE_URL, STRAVA_API_BASE_URL_2027 } from '../src/core/endpoints.ts';
 import type { FetchLike } from '../src/core/http.ts';
 import type { Emulator } from '../src/emulator/index.ts';
-import { MemoryStore, TokenManager } from '../src/tokens/index.ts';
+import { MemoryStore } from '../src/tokens/memory-store.ts';
+import { TokenManager } from '../src/tokens/token-manager.ts';
 import { clientFixture } from './helpers/api.ts';
 import { startTestEmulator } from './helpers/emulator.ts';
 

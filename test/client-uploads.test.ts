@@ -6,7 +6,11 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
-import { dataTypeFromFilename, UploadError, UploadFormatError, UploadTimeoutError, type Upload } from '../src/client/index.ts';
+import { dataTypeFromFilename } from '../src/client/upload-data-type.ts';
+import { UploadError } from '../src/client/errors/upload-error.ts';
+import { UploadFormatError } from '../src/client/errors/upload-format-error.ts';
+import { UploadTimeoutError } from '../src/client/errors/upload-timeout-error.ts';
+import { type Upload } from '../src/client/models.ts';
 import { readUploadFile } from '../src/node/read-upload-file.ts';
 import { clientFixture, fixturePath } from './helpers/api.ts';
 

@@ -1,15 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import {
-  AuthorizationDeniedError,
-  AuthorizationRequest,
-  CallbackError,
-  StateMismatchError,
-  buildAuthorizationUrl,
-  constantTimeEqual,
-  parseCallback,
-  randomToken,
-} from '../src/core/index.ts';
+import { AuthorizationDeniedError } from '../src/core/errors/authorization-denied-error.ts';
+import { AuthorizationRequest } from '../src/core/authorization-request.ts';
+import { CallbackError } from '../src/core/errors/callback-error.ts';
+import { StateMismatchError } from '../src/core/errors/state-mismatch-error.ts';
+import { buildAuthorizationUrl } from '../src/core/authorize-url.ts';
+import { constantTimeEqual, randomToken } from '../src/core/random.ts';
+import { parseCallback } from '../src/core/callback.ts';
 
 const base = { clientId: 12345, redirectUri: 'http://127.0.0.1:8080/callback' };
 

@@ -1,22 +1,20 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import {
-  AppInactiveError,
-  ApplicationError,
-  AthleteCapacityError,
-  InvalidAccessTokenError,
-  InvalidClientError,
-  InvalidCodeError,
-  InvalidRefreshTokenError,
-  ManualClock,
-  MissingScopeError,
-  NotFoundError,
-  RateLimitError,
-  StravaApiError,
-  StravaServerError,
-  errorFromResponse,
-  parseRateLimitHeaders,
-} from '../src/core/index.ts';
+import { AppInactiveError } from '../src/core/errors/app-inactive-error.ts';
+import { ApplicationError } from '../src/core/errors/application-error.ts';
+import { AthleteCapacityError } from '../src/core/errors/athlete-capacity-error.ts';
+import { InvalidAccessTokenError } from '../src/core/errors/invalid-access-token-error.ts';
+import { InvalidClientError } from '../src/core/errors/invalid-client-error.ts';
+import { InvalidCodeError } from '../src/core/errors/invalid-code-error.ts';
+import { InvalidRefreshTokenError } from '../src/core/errors/invalid-refresh-token-error.ts';
+import { ManualClock } from '../src/core/clock.ts';
+import { MissingScopeError } from '../src/core/errors/missing-scope-error.ts';
+import { NotFoundError } from '../src/core/errors/not-found-error.ts';
+import { RateLimitError } from '../src/core/errors/rate-limit-error.ts';
+import { StravaApiError } from '../src/core/errors/strava-api-error.ts';
+import { StravaServerError } from '../src/core/errors/server-error.ts';
+import { errorFromResponse } from '../src/core/error-response.ts';
+import { parseRateLimitHeaders } from '../src/core/rate-limit.ts';
 
 const clock = new ManualClock({ frozen: true, start: Date.parse('2026-11-25T10:07:30Z') });
 const fault = (message: string, resource: string, field: string, code: string) =>
@@ -24,13 +22,13 @@ const fault = (message: string, resource: string, field: string, code: string) =
 
 // One row per line of protocol section 4: the body Strava sends, and the error the caller gets.
 const rows: Array<{ situation: string; status: number; body: string; type: new (...args: never[]) => Error; code: string; message: RegExp }> = [
-  { situation: 'invalid or expired access token', status: 401, body: fault('Authorization Error', 'Athlete', 'access_token', 'invalid'), type: InvalidAccessTokenError, code: 'invalid_access_token', message: /access token.*strava-auth refresh/ },
-  { situation: 'token lacks a scope', status: 401, body: fault('Authorization Error', 'AccessToken', 'activity:read_permission', 'missing'), type: MissingScopeError, code: 'missing_scope', message: /needs the activity:read scope.*strava-auth login --scope read,activity:read --force/ },
+  { situation: 'invalid or expired access token', status: 401, body: fault('Authorization Error', 'Athlete', 'access_token', 'invalid'), type: InvalidAccessTokenError, code: 'invalid_access_token', message: /access token.*Refresh the tokens.*ask the athlete to authorize the app again\.$/ },
+  { situation: 'token lacks a scope', status: 401, body: fault('Authorization Error', 'AccessToken', 'activity:read_permission', 'missing'), type: MissingScopeError, code: 'missing_scope', message: /needs the activity:read scope.*Ask the athlete to authorize the app again with scope=read,activity:read and/ },
   { situation: 'app-level failure', status: 401, body: fault('Authorization Error', 'Application', '', 'invalid'), type: ApplicationError, code: 'application_invalid', message: /refused the application/ },
-  { situation: 'bad or reused code', status: 400, body: fault('Bad Request', 'AuthorizationCode', 'code', 'invalid'), type: InvalidCodeError, code: 'invalid_code', message: /already used.*strava-auth login/ },
+  { situation: 'bad or reused code', status: 400, body: fault('Bad Request', 'AuthorizationCode', 'code', 'invalid'), type: InvalidCodeError, code: 'invalid_code', message: /already used.*Start the authorization again to get a fresh code\.$/ },
   { situation: 'bad code (older RequestToken)', status: 400, body: fault('Bad Request', 'RequestToken', 'code', 'invalid'), type: InvalidCodeError, code: 'invalid_code', message: /authorization code/ },
   { situation: 'expired code (field "" code expired)', status: 400, body: fault('Bad Request', 'AuthorizationCode', '', 'expired'), type: InvalidCodeError, code: 'invalid_code', message: /authorization code/ },
-  { situation: 'bad refresh token', status: 400, body: fault('Bad Request', 'RefreshToken', 'refresh_token', 'invalid'), type: InvalidRefreshTokenError, code: 'invalid_refresh_token', message: /must log in again \(strava-auth login\)/ },
+  { situation: 'bad refresh token', status: 400, body: fault('Bad Request', 'RefreshToken', 'refresh_token', 'invalid'), type: InvalidRefreshTokenError, code: 'invalid_refresh_token', message: /Ask the athlete to authorize the app again: only a new authorization/ },
   { situation: 'bad client_id', status: 400, body: fault('Bad Request', 'Application', 'client_id', 'invalid'), type: InvalidClientError, code: 'invalid_client_id', message: /does not know this client id.*STRAVA_CLIENT_ID/ },
   { situation: 'bad or missing client_secret', status: 400, body: fault('Bad Request', 'Application', 'client_secret', 'invalid'), type: InvalidClientError, code: 'invalid_client_secret', message: /rejected the client secret.*STRAVA_CLIENT_SECRET/ },
   { situation: 'rate limit', status: 429, body: fault('Rate Limit Exceeded', 'Application', 'rate limit', 'exceeded'), type: RateLimitError, code: 'rate_limited', message: /15-minute rate limit.*2026-11-25T10:15:00.000Z/ },
@@ -61,7 +59,7 @@ describe('errorFromResponse maps every shape of protocol section 4', () => {
     assert.equal(error.resetsAt.toISOString(), '2026-11-26T00:00:00.000Z');
     assert.equal(error.rateLimit?.overall?.dailyUsage, 2000);
   });
-  test('MissingScopeError names the missing scope, what the token has, and the login that fixes it', () => {
+  test('MissingScopeError names the missing scope, what the token has, and the new authorization that fixes it', () => {
     const error = errorFromResponse(401, new Headers(), fault('Authorization Error', 'AccessToken', 'activity:write_permission', 'missing'), {
       endpoint: 'POST /uploads',
       clock,
@@ -71,8 +69,9 @@ describe('errorFromResponse maps every shape of protocol section 4', () => {
     assert.deepEqual(error.missing, ['activity:write']);
     assert.equal(
       error.message,
-      "POST /uploads needs the activity:write scope, but the token only has read, activity:read. Log in again asking for it and leave its box ticked on Strava's consent page: strava-auth login --scope read,activity:read,activity:write --force",
+      "POST /uploads needs the activity:write scope, but the token only has read, activity:read. Ask the athlete to authorize the app again with scope=read,activity:read,activity:write and to leave its box ticked on Strava's consent page.",
     );
+    assert.deepEqual([error.scopesToRequest, error.loginCommand, error.preflight, error.status], [['read', 'activity:read', 'activity:write'], undefined, false, 401]);
   });
 });
 

@@ -6,20 +6,12 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import {
-  AuthorizationDeniedError,
-  CallbackError,
-  InvalidScopeError,
-  SCOPES,
-  StateMismatchError,
-  effectiveScopes,
-  formatScopes,
-  isScope,
-  parseCallback,
-  parseScopes,
-  readCallbackUnchecked,
-  type Scope,
-} from '../src/core/index.ts';
+import { AuthorizationDeniedError } from '../src/core/errors/authorization-denied-error.ts';
+import { CallbackError } from '../src/core/errors/callback-error.ts';
+import { InvalidScopeError } from '../src/core/errors/invalid-scope-error.ts';
+import { SCOPES, effectiveScopes, formatScopes, isScope, parseScopes, type Scope } from '../src/core/scopes.ts';
+import { StateMismatchError } from '../src/core/errors/state-mismatch-error.ts';
+import { parseCallback, readCallbackUnchecked } from '../src/core/callback.ts';
 
 const RUNS = 500;
 const STATE = 'expected-state-0123456789abcdef';

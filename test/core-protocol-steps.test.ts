@@ -30,7 +30,7 @@ import {
   processRevokeResponse,
   type OAuthConfig,
   type ReadResponse,
-} from '../src/core/index.ts';
+} from '../src/index.ts';
 import { buildApiRequest, processApiResponse } from '../src/client/api-call.ts';
 import { prepareRequest } from '../src/client/request-options.ts';
 import { obtainCode, startTestEmulator } from './helpers/emulator.ts';

@@ -4,20 +4,13 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import {
-  CallbackNotVerifiedError,
-  createPushSubscriptionRequest,
-  deletePushSubscriptionRequest,
-  InvalidCallbackUrlError,
-  listPushSubscriptionsRequest,
-  MalformedResponseError,
-  NotFoundError,
-  processCreatePushSubscription,
-  processDeletePushSubscription,
-  processListPushSubscriptions,
-  StravaApiError,
-  SubscriptionExistsError,
-} from '../src/core/index.ts';
+import { CallbackNotVerifiedError } from '../src/core/errors/callback-not-verified-error.ts';
+import { createPushSubscriptionRequest, deletePushSubscriptionRequest, listPushSubscriptionsRequest, processCreatePushSubscription, processDeletePushSubscription, processListPushSubscriptions } from '../src/core/push-subscriptions.ts';
+import { InvalidCallbackUrlError } from '../src/core/errors/invalid-callback-url-error.ts';
+import { MalformedResponseError } from '../src/core/errors/malformed-response-error.ts';
+import { NotFoundError } from '../src/core/errors/not-found-error.ts';
+import { StravaApiError } from '../src/core/errors/strava-api-error.ts';
+import { SubscriptionExistsError } from '../src/core/errors/subscription-exists-error.ts';
 
 const answer = (status: number, body: unknown) => ({ status, headers: new Headers(), text: typeof body === 'string' ? body : JSON.stringify(body) });
 const config = { clientId: 12345, clientSecret: 'secret-abcdef', apiBaseUrl: 'http://127.0.0.1:9/api/v3' };

@@ -1,15 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import {
-  InvalidScopeError,
-  SCOPES,
-  effectiveScopes,
-  formatScopes,
-  hasScopes,
-  missingScopes,
-  parseScopes,
-  scopesForEndpoint,
-} from '../src/core/index.ts';
+import { InvalidScopeError } from '../src/core/errors/invalid-scope-error.ts';
+import { SCOPES, effectiveScopes, formatScopes, hasScopes, missingScopes, parseScopes } from '../src/core/scopes.ts';
+import { scopesForEndpoint } from '../src/core/endpoint-scopes.ts';
 
 describe('parseScopes', () => {
   const cases: Array<{ input: string | string[]; scopes: string[]; warnings?: RegExp[] }> = [

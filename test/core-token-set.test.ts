@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
 import { inspect } from 'node:util';
 import { describe, test } from 'node:test';
-import { ManualClock, TokenSet, parseTokenResponse, MalformedResponseError } from '../src/core/index.ts';
+import { ManualClock } from '../src/core/clock.ts';
+import { TokenSet } from '../src/core/token-set.ts';
+import { parseTokenResponse } from '../src/core/token-response.ts';
+import { MalformedResponseError } from '../src/core/errors/malformed-response-error.ts';
 
 const access = 'a'.repeat(40);
 const refresh = 'r'.repeat(40);

@@ -17,7 +17,7 @@ import {
   TokenSet,
   isFreshAuthorization,
   type PendingLogin,
-} from '../src/core/index.ts';
+} from '../src/index.ts';
 import type { Emulator } from '../src/emulator/index.ts';
 import { ScopesNotImportedError } from '../src/tokens/errors/scopes-not-imported-error.ts';
 import { MemoryStore } from '../src/tokens/memory-store.ts';

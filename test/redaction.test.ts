@@ -5,7 +5,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import { REDACTED, Redactor, escapeControlCharacters } from '../src/core/index.ts';
+import { REDACTED, Redactor } from '../src/core/redactor.ts';
+import { escapeControlCharacters } from '../src/core/terminal-text.ts';
 
 const base64 = (text: string) => Buffer.from(text, 'utf8').toString('base64');
 

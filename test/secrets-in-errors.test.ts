@@ -5,17 +5,11 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test, type TestContext } from 'node:test';
-import { StravaClient } from '../src/client/index.ts';
-import {
-  NetworkError,
-  StravaApiError,
-  StravaAuthError,
-  deauthorize,
-  exchangeCode,
-  refreshTokens,
-  revokeToken,
-  type OAuthConfig,
-} from '../src/core/index.ts';
+import { StravaClient } from '../src/client/strava-client.ts';
+import { NetworkError } from '../src/core/errors/network-error.ts';
+import { StravaApiError } from '../src/core/errors/strava-api-error.ts';
+import { StravaAuthError } from '../src/core/errors/strava-auth-error.ts';
+import { deauthorize, exchangeCode, refreshTokens, revokeToken, type OAuthConfig } from '../src/core/token-endpoint.ts';
 import { startHostileServer, type HostileServer } from './fixtures/hostile-server.ts';
 import { assertNoSecret as assertNoneOf } from './helpers/secrets.ts';
 

@@ -186,7 +186,7 @@ describe('sealed secrets (what every store writes)', () => {
     assert.equal(
       error.message,
       `The tokens of "default" are encrypted (key id ${keyIdOf(KEY_A)}) and STRAVA_AUTH_ENCRYPTION_KEY is not set, so they cannot be read. ` +
-        'Set STRAVA_AUTH_ENCRYPTION_KEY to the key that encrypted them (32 bytes, base64). If that key is lost, remove the tokens (strava-auth logout --local) and log in again.',
+        'Set STRAVA_AUTH_ENCRYPTION_KEY to the key that encrypted them (32 bytes, base64). If that key is lost, delete the stored tokens and authorize the app again.',
     );
   });
 

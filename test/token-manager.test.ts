@@ -369,7 +369,7 @@ describe('TokenManager: a refresh token Strava rejects', () => {
     const error = await manager.getAccessToken().catch((e: unknown) => e);
     assert.ok(error instanceof InvalidRefreshTokenError);
     assert.equal(error.code, 'invalid_refresh_token');
-    assert.match(error.remedy, /log in again \(strava-auth login\)/);
+    assert.equal(error.remedy, 'Ask the athlete to authorize the app again: only a new authorization brings a new refresh token.', 'a library remedy names no CLI command');
     const stored = await store.get(KEY);
     assert.deepEqual(stored?.tokens, record.tokens, 'tokens kept, not deleted');
     assert.equal(stored?.invalid?.code, 'invalid_refresh_token');

@@ -1,4 +1,4 @@
-import { StravaClient } from '../client/index.ts';
+import { StravaClient } from '../client/strava-client.ts';
 import type { Session } from './session.ts';
 
 /**

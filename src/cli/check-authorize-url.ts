@@ -1,4 +1,8 @@
-import { defaultFetch, errorFromResponse, fetchBounded, limitsOf, systemClock, type OAuthConfig } from '../core/index.ts';
+import { defaultFetch, fetchBounded } from '../core/http.ts';
+import { errorFromResponse } from '../core/error-response.ts';
+import { limitsOf } from '../core/request-limits.ts';
+import { systemClock } from '../core/clock.ts';
+import { type OAuthConfig } from '../core/token-endpoint.ts';
 
 /**
  * Loads the authorize URL once without a browser. Strava answers a bad client id, a redirect URI

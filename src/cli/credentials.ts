@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { parseEnv } from 'node:util';
-import { StravaAuthError } from '../core/index.ts';
+import { StravaAuthError } from '../core/errors/strava-auth-error.ts';
 import type { Io } from './io.ts';
 import type { ProfileConfig } from './profile.ts';
 import { ask } from './prompt.ts';

@@ -2,7 +2,8 @@
  * Flag values checked once, up front, before a session starts or anything is sent: a mistake is
  * a usage error (exit 2) that says what is allowed, with an example.
  */
-import { InvalidScopeError, parseScopes, type Scope } from '../core/index.ts';
+import { InvalidScopeError } from '../core/errors/invalid-scope-error.ts';
+import { parseScopes, type Scope } from '../core/scopes.ts';
 import { apiPathProblem } from '../client/api-path.ts';
 import type { Io } from './io.ts';
 import { styleFor } from './style.ts';
@@ -14,7 +15,7 @@ export function scopeFlag(value: string, io: Io): Scope[] {
     return parseScopes(value, (warning) => io.stderr.write(`${styleFor(io).yellow('warning:')} ${warning}\n`));
   } catch (error) {
     if (!(error instanceof InvalidScopeError)) throw error;
-    throw new UsageError(`--scope: ${error.message} ${error.remedy} For example: --scope read,activity:read_all`);
+    throw new UsageError(`--scope: ${error.message} For example: --scope read,activity:read_all`);
   }
 }
 

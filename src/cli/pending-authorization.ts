@@ -1,6 +1,6 @@
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Scope } from '../core/index.ts';
+import type { Scope } from '../core/scopes.ts';
 import { ensurePrivateDir, writeFileAtomic } from '../node/private-files.ts';
 
 /**

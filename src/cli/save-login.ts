@@ -1,4 +1,7 @@
-import { ENDPOINT_SCOPES, escapeControlCharacters, missingScopes, type Scope, type TokenSet } from '../core/index.ts';
+import { ENDPOINT_SCOPES } from '../core/endpoint-scopes.ts';
+import { escapeControlCharacters } from '../core/terminal-text.ts';
+import { missingScopes, type Scope } from '../core/scopes.ts';
+import { type TokenSet } from '../core/token-set.ts';
 import type { Credentials } from './credentials.ts';
 import { EXIT } from './exit-codes.ts';
 import { writeProfile } from './profile.ts';

@@ -1,5 +1,8 @@
 import { join } from 'node:path';
-import { Redactor, STRAVA_API_BASE_URL, STRAVA_OAUTH_BASE_URL, isScope, joinUrl, normalizeScopes, type OAuthConfig } from '../core/index.ts';
+import { Redactor } from '../core/redactor.ts';
+import { STRAVA_API_BASE_URL, STRAVA_OAUTH_BASE_URL, joinUrl } from '../core/endpoints.ts';
+import { isScope, normalizeScopes } from '../core/scopes.ts';
+import { type OAuthConfig } from '../core/token-endpoint.ts';
 import type { Emulator } from '../emulator/index.ts';
 import { resolveConfigDir } from '../node/config-dir.ts';
 import { cipherFromEnv } from '../tokens/cipher-from-env.ts';

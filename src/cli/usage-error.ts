@@ -1,8 +1,12 @@
-/** A usage mistake (unknown flag, missing argument): printed with a pointer to `--help`, exit code 2. */
-export class UsageError extends Error {
+import { StravaAuthError } from '../core/errors/strava-auth-error.ts';
+
+/**
+ * A usage mistake (unknown flag, missing argument, a value out of range): printed with a pointer
+ * to `--help`, exit code 2. The message says what to type instead, so the remedy is that pointer.
+ */
+export class UsageError extends StravaAuthError {
   constructor(message: string) {
-    super(message);
-    this.name = 'UsageError';
+    super(message, { code: 'usage_error', remedy: '' });
   }
 }
 

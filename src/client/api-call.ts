@@ -33,6 +33,8 @@ export interface ApiResponseContext {
   grantedScopes?: readonly Scope[] | undefined;
   /** The access token the call carried, kept out of an error's text. */
   accessToken?: string | undefined;
+  /** The command that logs in again, for remedies (the CLI's); a neutral remedy without it. */
+  loginCommand?: string | undefined;
 }
 
 /**
@@ -64,6 +66,7 @@ export function processApiResponse<T = unknown>(call: Pick<PreparedRequest, 'end
     endpoint: call.endpoint,
     clock: context.clock,
     grantedScopes: context.grantedScopes ?? [],
+    loginCommand: context.loginCommand,
     redactor: new Redactor([context.accessToken]),
   });
   const type = response.headers.get('content-type') ?? '';

@@ -6,7 +6,7 @@ import { systemClock, type Clock } from '../core/clock.ts';
 import { STRAVA_API_BASE_URL } from '../core/endpoints.ts';
 import { InvalidAccessTokenError } from '../core/errors/invalid-access-token-error.ts';
 import { MalformedResponseError } from '../core/errors/malformed-response-error.ts';
-import { MissingScopeError } from '../core/errors/missing-scope-error.ts';
+import { MissingScopeError, scopesToRequest } from '../core/errors/missing-scope-error.ts';
 import { RateLimitError } from '../core/errors/rate-limit-error.ts';
 import { defaultFetch, fetchRequest, type FetchLike } from '../core/http.ts';
 import { Redactor } from '../core/redactor.ts';
@@ -74,8 +74,11 @@ export interface StravaClientOptions {
   /** Told about every 429 (for a progress line: "rate limited, waiting until 10:15"). */
   onRateLimit?: (event: RateLimitEvent) => void;
   /**
-   * The command that grants missing scopes, quoted by `MissingScopeError`: a string, or a
-   * function of the scopes to ask for. Default `strava-auth login --scope <scopes> --force`.
+   * The command (or page) that authorizes again, quoted by `MissingScopeError` and the other
+   * errors whose fix is a new authorization: a string, or a function of the scopes to ask for
+   * (called with none for a plain re-login). Unset, remedies say in neutral words to ask the
+   * athlete to authorize the app again with the scopes needed. The CLI sets
+   * `strava-auth login --scope <scopes> --force`.
    */
   loginCommand?: string | ((scopes: readonly string[]) => string);
 }
@@ -341,7 +344,7 @@ export class StravaClient {
   }
 
   #missingScopeError(options: { missing: readonly string[]; granted: readonly string[]; endpoint: string; status?: number; faults?: MissingScopeError['faults'] }): MissingScopeError {
-    const wanted = [...new Set([...options.granted, ...options.missing])];
+    const wanted = scopesToRequest(options.granted, options.missing);
     const command = typeof this.#loginCommand === 'function' ? this.#loginCommand(wanted) : this.#loginCommand;
     return new MissingScopeError({ ...options, ...(command !== undefined && { loginCommand: command }) });
   }
@@ -356,10 +359,15 @@ export class StravaClient {
         const request = buildApiRequest(call, token.accessToken);
         const response = await fetchRequest(this.#fetch, request, { endpoint: call.endpoint, limits: limitsWithin(this.#limits, remainingMs), redactor });
         try {
-          return processApiResponse<T>(call, response, { clock: this.#clock, grantedScopes: token.scopes ?? [], accessToken: token.accessToken });
+          return processApiResponse<T>(call, response, {
+            clock: this.#clock,
+            grantedScopes: token.scopes ?? [],
+            accessToken: token.accessToken,
+            loginCommand: typeof this.#loginCommand === 'function' ? this.#loginCommand([]) : this.#loginCommand,
+          });
         } catch (error) {
           // Strava's `401 AccessToken/…_permission/missing` gets this client's login command.
-          if (error instanceof MissingScopeError && error.status !== undefined && this.#loginCommand !== undefined) {
+          if (error instanceof MissingScopeError && !error.preflight && this.#loginCommand !== undefined) {
             throw this.#missingScopeError({ missing: error.missing, granted: error.granted, endpoint: call.endpoint, status: error.status, faults: error.faults });
           }
           throw error;

@@ -28,7 +28,7 @@ export interface ErrorContext {
   /** Scopes the token was granted, for {@link MissingScopeError}. */
   grantedScopes?: readonly Scope[];
   /** The command that logs in again, for errors whose remedy is a login. */
-  loginCommand?: string;
+  loginCommand?: string | undefined;
   /**
    * The secrets the request carried (token, client secret, Basic credentials, code): a server
    * that echoes the request must not put them into the error.
@@ -103,12 +103,13 @@ export function errorFromResponse(status: number, headers: Headers, text: string
       endpoint: context.endpoint,
       status,
       faults: body.faults,
-      ...(context.loginCommand ? { loginCommand: context.loginCommand } : {}),
+      loginCommand: context.loginCommand,
     });
   }
-  if (has('RefreshToken')) return new InvalidRefreshTokenError({ ...base, ...(context.loginCommand ? { loginCommand: context.loginCommand } : {}) });
-  if (has(/^(AuthorizationCode|RequestToken)$/) || has(/.*/, '', 'expired')) return new InvalidCodeError(base);
-  if (has('Athlete', 'access_token')) return new InvalidAccessTokenError(base);
+  const login = { loginCommand: context.loginCommand };
+  if (has('RefreshToken')) return new InvalidRefreshTokenError({ ...base, ...login });
+  if (has(/^(AuthorizationCode|RequestToken)$/) || has(/.*/, '', 'expired')) return new InvalidCodeError({ ...base, ...login });
+  if (has('Athlete', 'access_token')) return new InvalidAccessTokenError({ ...base, ...login });
   const client = has('Application', /^(client_id|client_secret|redirect_uri)$/);
   if (client) return new InvalidClientError(client.field as 'client_id' | 'client_secret' | 'redirect_uri', base);
   if (has('Application', /^status$/i, /^inactive$/i)) return new AppInactiveError(base);

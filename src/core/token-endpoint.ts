@@ -26,7 +26,11 @@ export interface OAuthConfig {
   baseUrl?: string;
   fetch?: FetchLike;
   clock?: Clock;
-  /** The command that logs the athlete in again, quoted by errors whose remedy is a new login. */
+  /**
+   * The command (or page) that logs the athlete in again, quoted by errors whose remedy is a new
+   * authorization (the CLI sets `strava-auth login`). Unset, they say in neutral words to ask the
+   * athlete to authorize the app again.
+   */
   loginCommand?: string;
   /** Retries for revocation on network errors and 5xx (protocol: "503 may be retried"). */
   retry?: RetryPolicy;

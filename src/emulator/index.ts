@@ -19,4 +19,34 @@ export {
 export { runEmulatorCommand, type CommandIo } from './command.ts';
 export type { StravaErrorBody, StravaErrorDetail } from './errors.ts';
 export { VALID_SCOPES } from './scopes.ts';
-export type * from './types.ts';
+export type {
+  AppConfig,
+  ConsentPolicy,
+  RotationPolicy,
+  EmulatorOptions,
+  SummaryAthlete,
+  Athlete,
+  TokenResponse,
+  RefreshResponse,
+  IssueTokensOptions,
+  EmulatorStats,
+  Emulator,
+} from './types.ts';
+export type {
+  LimitPair,
+  HeaderCase,
+  RateLimitSettings,
+  RateLimitUsage,
+  FaultSpec,
+  ActivitySeedOptions,
+  UploadProcessing,
+  FaultController,
+} from './api/types.ts';
+export type {
+  WebhookEvent,
+  PushSubscriptionRecord,
+  WebhookOptions,
+  WebhookAttempt,
+  WebhookDelivery,
+  WebhookEventInput,
+} from './webhooks/types.ts';

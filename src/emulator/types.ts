@@ -5,8 +5,6 @@
 import type { ManualClock } from '../core/clock.ts';
 import type { ActivitySeedOptions, FaultController, RateLimitSettings, RateLimitUsage, UploadProcessing } from './api/types.ts';
 
-export type * from './api/types.ts';
-export type * from './webhooks/types.ts';
 import type { PushSubscriptionRecord, WebhookDelivery, WebhookEventInput, WebhookOptions } from './webhooks/types.ts';
 
 /** One registered Strava API application ("My API Application" on strava.com/settings/api). */

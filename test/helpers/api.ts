@@ -5,9 +5,10 @@
  */
 import type { TestContext } from 'node:test';
 import type { Sleep } from '../../src/core/retry.ts';
-import { StravaClient, type StravaClientOptions } from '../../src/client/index.ts';
+import { StravaClient, type StravaClientOptions } from '../../src/client/strava-client.ts';
 import type { Emulator, EmulatorOptions, TokenResponse } from '../../src/emulator/index.ts';
-import { MemoryStore, TokenManager } from '../../src/tokens/index.ts';
+import { MemoryStore } from '../../src/tokens/memory-store.ts';
+import { TokenManager } from '../../src/tokens/token-manager.ts';
 import { startTestEmulator } from './emulator.ts';
 
 /** A sleep that advances the emulator's clock by `ms` at once and records it. */

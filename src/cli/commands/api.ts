@@ -1,4 +1,4 @@
-import type { HttpMethod, QueryValue } from '../../client/index.ts';
+import type { HttpMethod, QueryValue } from '../../client/request-options.ts';
 import { parseCommandArgs } from '../args.ts';
 import { clientFor, formatJson } from '../api-client.ts';
 import { UsageError } from '../usage-error.ts';

@@ -1,4 +1,6 @@
-import { exchangeCode, normalizeScopes, parseCallback, readCallbackUnchecked, type Scope } from '../../core/index.ts';
+import { exchangeCode } from '../../core/token-endpoint.ts';
+import { normalizeScopes, type Scope } from '../../core/scopes.ts';
+import { parseCallback, readCallbackUnchecked } from '../../core/callback.ts';
 import { parseCommandArgs } from '../args.ts';
 import { UsageError } from '../usage-error.ts';
 import { scopeFlag } from '../flag-values.ts';

@@ -1,14 +1,11 @@
-import {
-  AuthorizationRequest,
-  StateMismatchError,
-  StravaAuthError,
-  exchangeCode,
-  limitsWithin,
-  normalizeScopes,
-  type CallbackResult,
-  type Scope,
-  type TokenSet,
-} from '../../core/index.ts';
+import { AuthorizationRequest } from '../../core/authorization-request.ts';
+import { StateMismatchError } from '../../core/errors/state-mismatch-error.ts';
+import { StravaAuthError } from '../../core/errors/strava-auth-error.ts';
+import { exchangeCode } from '../../core/token-endpoint.ts';
+import { limitsWithin } from '../../core/request-limits.ts';
+import { normalizeScopes, type Scope } from '../../core/scopes.ts';
+import { type CallbackResult } from '../../core/callback.ts';
+import { type TokenSet } from '../../core/token-set.ts';
 import { parseCommandArgs } from '../args.ts';
 import { openBrowser } from '../browser.ts';
 import { portFlag, scopeFlag, secondsFlag } from '../flag-values.ts';

@@ -1,4 +1,6 @@
-import { deauthorize, NetworkError, revokeToken, TokenSet } from '../../core/index.ts';
+import { deauthorize, revokeToken } from '../../core/token-endpoint.ts';
+import { NetworkError } from '../../core/errors/network-error.ts';
+import { TokenSet } from '../../core/token-set.ts';
 import { parseCommandArgs } from '../args.ts';
 import { EXIT, EXIT_CODES_HELP } from '../exit-codes.ts';
 import type { Command } from '../main.ts';

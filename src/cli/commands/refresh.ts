@@ -1,4 +1,4 @@
-import { systemClock } from '../../core/index.ts';
+import { systemClock } from '../../core/clock.ts';
 import { parseCommandArgs } from '../args.ts';
 import { EXIT, EXIT_CODES_HELP } from '../exit-codes.ts';
 import { expiryInWords } from '../duration.ts';

@@ -1,4 +1,5 @@
-import { ENDPOINT_SCOPES, SCOPES, SCOPE_DESCRIPTIONS, scopesForEndpoint } from '../../core/index.ts';
+import { ENDPOINT_SCOPES, scopesForEndpoint } from '../../core/endpoint-scopes.ts';
+import { SCOPES, SCOPE_DESCRIPTIONS } from '../../core/scopes.ts';
 import { parseCommandArgs } from '../args.ts';
 import { UsageError } from '../error-report.ts';
 import { EXIT } from '../exit-codes.ts';

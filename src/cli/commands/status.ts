@@ -1,4 +1,6 @@
-import { escapeControlCharacters, systemClock, TokenSet } from '../../core/index.ts';
+import { escapeControlCharacters } from '../../core/terminal-text.ts';
+import { systemClock } from '../../core/clock.ts';
+import { TokenSet } from '../../core/token-set.ts';
 import { NotLoggedInError } from '../../tokens/errors/not-logged-in-error.ts';
 import { parseCommandArgs } from '../args.ts';
 import { EXIT, EXIT_CODES_HELP } from '../exit-codes.ts';

@@ -1,5 +1,6 @@
-import type { Upload, UploadDataType } from '../../client/index.ts';
-import { escapeControlCharacters } from '../../core/index.ts';
+import type { Upload } from '../../client/models.ts';
+import type { UploadDataType } from '../../client/upload-data-type.ts';
+import { escapeControlCharacters } from '../../core/terminal-text.ts';
 import { readUploadFile } from '../../node/read-upload-file.ts';
 import { parseCommandArgs } from '../args.ts';
 import { clientFor, formatJson } from '../api-client.ts';

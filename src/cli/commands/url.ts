@@ -1,4 +1,4 @@
-import { buildAuthorizationUrl } from '../../core/index.ts';
+import { buildAuthorizationUrl } from '../../core/authorize-url.ts';
 import { parseCommandArgs } from '../args.ts';
 import { UsageError } from '../usage-error.ts';
 import { scopeFlag } from '../flag-values.ts';

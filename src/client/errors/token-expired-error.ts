@@ -10,7 +10,7 @@ export class TokenExpiredError extends StravaAuthError {
   constructor(expiresAt: number) {
     super(`The access token expired at ${new Date(expiresAt * 1000).toISOString()} and the token provider did not renew it.`, {
       code: 'token_expired',
-      remedy: 'Refresh the tokens (strava-auth refresh) or, if that fails, log in again (strava-auth login).',
+      remedy: 'The token provider must renew expired tokens (TokenManager does); if Strava refuses the refresh token, the athlete must authorize the app again.',
     });
     this.expiresAt = expiresAt;
   }

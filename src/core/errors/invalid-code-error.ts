@@ -2,11 +2,12 @@ import { StravaApiError, type StravaApiErrorOptions } from './strava-api-error.t
 
 /** The authorization code was wrong, already used, or expired (`AuthorizationCode/code/invalid`). */
 export class InvalidCodeError extends StravaApiError {
-  constructor(options: Omit<StravaApiErrorOptions, 'code' | 'remedy'>) {
+  /** @param options.loginCommand the command (or page) that starts an authorization, named in the remedy when set. */
+  constructor(options: Omit<StravaApiErrorOptions, 'code' | 'remedy'> & { loginCommand?: string | undefined }) {
     super('Strava rejected the authorization code: it is wrong, expired, or was already used (a code works once, for a few minutes).', {
       ...options,
       code: 'invalid_code',
-      remedy: 'Start the authorization again to get a fresh code (strava-auth login).',
+      remedy: `Start the authorization again to get a fresh code${options.loginCommand ? ` (${options.loginCommand})` : ''}.`,
     });
   }
 }

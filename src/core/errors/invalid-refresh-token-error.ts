@@ -5,11 +5,17 @@ import { StravaApiError, type StravaApiErrorOptions } from './strava-api-error.t
  * revoked, or the athlete removed the app. Only a new login fixes this.
  */
 export class InvalidRefreshTokenError extends StravaApiError {
-  constructor(options: Omit<StravaApiErrorOptions, 'code' | 'remedy'> & { loginCommand?: string }) {
+  /**
+   * @param options.loginCommand the command (or page) that authorizes again, named in the remedy;
+   * without it the remedy says in neutral words to ask the athlete to authorize the app again.
+   */
+  constructor(options: Omit<StravaApiErrorOptions, 'code' | 'remedy'> & { loginCommand?: string | undefined }) {
     super('Strava rejected the refresh token: it was replaced by a newer one, revoked, or the athlete removed the app.', {
       ...options,
       code: 'invalid_refresh_token',
-      remedy: `The athlete must log in again (${options.loginCommand ?? 'strava-auth login'}).`,
+      remedy: options.loginCommand
+        ? `The athlete must log in again (${options.loginCommand}).`
+        : 'Ask the athlete to authorize the app again: only a new authorization brings a new refresh token.',
     });
   }
 }

@@ -1,3 +1,4 @@
+import type { StravaAuthErrorCode } from './error-codes.ts';
 import { StravaAuthError } from './strava-auth-error.ts';
 
 /** One entry of the `errors` array in Strava's error JSON. */
@@ -9,7 +10,7 @@ export interface StravaFault {
 
 /** Options for errors built from an HTTP response of Strava (or the emulator). */
 export interface StravaApiErrorOptions {
-  code: string;
+  code: StravaAuthErrorCode;
   remedy: string;
   status: number;
   faults?: readonly StravaFault[];

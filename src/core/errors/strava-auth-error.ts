@@ -1,7 +1,9 @@
+import type { StravaAuthErrorCode } from './error-codes.ts';
+
 /** Options shared by every strava-auth error. */
 export interface StravaAuthErrorOptions {
-  /** Stable machine-readable code, e.g. `missing_scope`. */
-  code: string;
+  /** Stable machine-readable code from `ERROR_CODES`, e.g. `missing_scope`. */
+  code: StravaAuthErrorCode;
   /** What the caller (or the person at the keyboard) should do next. */
   remedy: string;
   cause?: unknown;
@@ -13,7 +15,8 @@ export interface StravaAuthErrorOptions {
  * secret, access or refresh token is ever put into a message, and `toJSON` lists only safe fields.
  */
 export class StravaAuthError extends Error {
-  readonly code: string;
+  /** Stable machine-readable code from `ERROR_CODES`. */
+  readonly code: StravaAuthErrorCode;
   readonly remedy: string;
 
   constructor(summary: string, options: StravaAuthErrorOptions) {

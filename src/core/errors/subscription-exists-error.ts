@@ -6,7 +6,7 @@ export class SubscriptionExistsError extends StravaApiError {
     super('This app already has a push subscription (Strava allows one per app).', {
       ...options,
       code: 'push_subscription_exists',
-      remedy: 'See it with strava-auth webhooks list; to move it, delete it (strava-auth webhooks delete ID) and create it again.',
+      remedy: 'See it with listPushSubscriptions; to move it, delete it (deletePushSubscription) and create it again.',
     });
   }
 }

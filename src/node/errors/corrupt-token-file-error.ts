@@ -10,10 +10,11 @@ export class CorruptTokenFileError extends StravaAuthError {
   /** What is wrong, e.g. `tokens.refreshToken is missing`. */
   readonly problem: string;
 
-  constructor(path: string, problem: string, options: { loginCommand?: string } = {}) {
+  /** @param options.loginCommand the command (or page) that logs in again, named in the remedy when set. */
+  constructor(path: string, problem: string, options: { loginCommand?: string | undefined } = {}) {
     super(`The token file ${path} is unusable: ${problem}.`, {
       code: 'corrupt_token_file',
-      remedy: `Fix the file by hand, or replace it by logging in again (${options.loginCommand ?? 'strava-auth login'}); strava-auth logout --local removes it. It is never overwritten automatically.`,
+      remedy: `Fix the file by hand, or delete it and ${options.loginCommand ? `log in again (${options.loginCommand})` : 'ask the athlete to authorize the app again'}. It is never overwritten automatically.`,
     });
     this.path = path;
     this.problem = problem;

@@ -1,3 +1,4 @@
+import type { StravaAuthErrorCode } from '../../core/errors/error-codes.ts';
 import { StravaAuthError } from '../../core/errors/strava-auth-error.ts';
 
 /**
@@ -7,7 +8,7 @@ import { StravaAuthError } from '../../core/errors/strava-auth-error.ts';
 export class ServiceError extends StravaAuthError {
   readonly status: number;
 
-  constructor(status: number, summary: string, options: { code: string; remedy: string; cause?: unknown }) {
+  constructor(status: number, summary: string, options: { code: StravaAuthErrorCode; remedy: string; cause?: unknown }) {
     super(summary, options);
     this.status = status;
   }

@@ -17,7 +17,7 @@ export class EncryptionKeyMissingError extends StravaAuthError {
       `The tokens of "${options.key}" are encrypted${options.keyId ? ` (key id ${options.keyId})` : ''} and ${ENCRYPTION_KEY_VARIABLE} is not set, so they ${what}.`,
       {
         code: 'encryption_key_missing',
-        remedy: `Set ${ENCRYPTION_KEY_VARIABLE} to the key that encrypted them (32 bytes, base64). If that key is lost, remove the tokens (strava-auth logout --local) and log in again.`,
+        remedy: `Set ${ENCRYPTION_KEY_VARIABLE} to the key that encrypted them (32 bytes, base64). If that key is lost, delete the stored tokens and authorize the app again.`,
       },
     );
     this.key = options.key;

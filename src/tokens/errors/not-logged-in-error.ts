@@ -5,10 +5,13 @@ export class NotLoggedInError extends StravaAuthError {
   /** The store key (profile name or athlete id) that was looked up. */
   readonly key: string;
 
-  constructor(key: string, options: { loginCommand?: string } = {}) {
+  /** @param options.loginCommand the command (or page) that logs in, named in the remedy when set. */
+  constructor(key: string, options: { loginCommand?: string | undefined } = {}) {
     super(`No Strava tokens are stored for "${key}".`, {
       code: 'not_logged_in',
-      remedy: `Log in first (${options.loginCommand ?? 'strava-auth login'}).`,
+      remedy: options.loginCommand
+        ? `Log in first (${options.loginCommand}).`
+        : `Ask the athlete to authorize the app, then store the tokens under "${key}".`,
     });
     this.key = key;
   }

@@ -1,4 +1,5 @@
-import { checkCallbackUrl, createPushSubscription, InvalidCallbackUrlError } from '../../../core/index.ts';
+import { checkCallbackUrl, createPushSubscription } from '../../../core/push-subscriptions.ts';
+import { InvalidCallbackUrlError } from '../../../core/errors/invalid-callback-url-error.ts';
 import { parseCommandArgs } from '../../args.ts';
 import { EXIT, EXIT_CODES_HELP } from '../../exit-codes.ts';
 import type { Io } from '../../io.ts';

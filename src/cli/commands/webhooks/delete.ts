@@ -1,4 +1,4 @@
-import { deletePushSubscription } from '../../../core/index.ts';
+import { deletePushSubscription } from '../../../core/push-subscriptions.ts';
 import { parseCommandArgs } from '../../args.ts';
 import { EXIT, EXIT_CODES_HELP } from '../../exit-codes.ts';
 import type { Io } from '../../io.ts';

@@ -1,4 +1,4 @@
-import type { PushSubscription, PushSubscriptionConfig } from '../../../core/index.ts';
+import type { PushSubscription, PushSubscriptionConfig } from '../../../core/push-subscriptions.ts';
 import { escapeControlCharacters } from '../../../core/terminal-text.ts';
 import type { Session } from '../../session.ts';
 

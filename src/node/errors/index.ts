@@ -1,1 +1,0 @@
-export * from './corrupt-token-file-error.ts';

@@ -1,1 +1,0 @@
-export * from './postgres-driver-missing-error.ts';
