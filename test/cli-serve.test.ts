@@ -171,11 +171,11 @@ describe('strava-auth serve (the CLI)', { timeout: 60_000 }, () => {
     assert.ok(!result.stderr.includes('the-verify-token'));
   });
 
-  test('--forward-url without a forward secret: refused at start, with the remedy', async (t) => {
+  test('--forward-url without a forward secret: refused at start (a usage error, exit 2), with the remedy', async (t) => {
     const emu = await startTestEmulator(t);
     const cli = await cliSandbox(t, emulatorEnv(emu));
     const result = await cli.run(['serve', '--port', '0', '--db', `sqlite:${join(cli.home, 'service.db')}`, '--forward-url', 'https://app.example/hook']);
-    assert.equal(result.code, 1);
+    assert.equal(result.code, 2);
     assert.match(result.stderr, /no forward secret/);
     assert.match(result.stderr, /STRAVA_AUTH_FORWARD_SECRET/);
   });
