@@ -35,7 +35,7 @@ export async function typedValue(raw: string, sources: FieldSources): Promise<Fi
       return await sources.readFile(path);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      throw new UsageError(`-F ${JSON.stringify(raw)}: cannot read ${path}${code ? ` (${code})` : ''}. Give a readable file after @, or @- for standard input.`);
+      throw new UsageError(`-F @${path}: cannot read ${path}${code ? ` (${code})` : ''}. Give a readable file after @, or @- for standard input.`);
     }
   }
   return raw;

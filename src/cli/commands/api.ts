@@ -12,7 +12,7 @@ import { RateLimitCountdown } from '../api/countdown.ts';
 import { fieldsAsQuery, parseFields } from '../api/fields.ts';
 import { parseHeaders, responseHead } from '../api/headers.ts';
 import { readInputBody } from '../api/input.ts';
-import { runJq } from '../api/jq.ts';
+import { checkJqFilter, runJq } from '../api/jq.ts';
 import { paginateOutput } from '../api/paginate-output.ts';
 import { RateLimitWaitHintError } from '../api/rate-limit-hint.ts';
 import { ioSources } from '../api/sources.ts';
@@ -116,6 +116,7 @@ export function apiCommand(deps: ApiDeps = {}): Command {
       if (values.paginate && values.include) throw new UsageError('-i shows one response; it does not combine with --paginate.');
       if (values.paginate && values.input !== undefined) throw new UsageError('--input sends a body; --paginate lists pages with GET.');
       const headers = parseHeaders(values.header ?? []);
+      if (values.jq !== undefined) await checkJqFilter(values.jq);
       const sources = ioSources(io);
       const fields = await parseFields(values['raw-field'] ?? [], values.field ?? [], sources);
       const body = values.input === undefined ? undefined : await readInputBody(values.input, sources);
