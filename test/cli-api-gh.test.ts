@@ -8,6 +8,10 @@ import { createServer } from 'node:http';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, test, type TestContext } from 'node:test';
+import { Readable, Writable } from 'node:stream';
+import { apiCommand } from '../src/cli/commands/api.ts';
+import type { Io } from '../src/cli/io.ts';
+import { ManualClock } from '../src/core/clock.ts';
 import type { EmulatorOptions } from '../src/emulator/index.ts';
 import { ROOT, cliSandbox } from './helpers/cli.ts';
 import { startTestEmulator } from './helpers/emulator.ts';
@@ -246,5 +250,62 @@ describe('--emulator keeps what the API changed', () => {
       const found = await cli.run(['api', `activities/${id}`, '--emulator', '--jq', '.name']);
       assert.match(found.stdout, /^Parallel [1-4]\n$/, found.stderr);
     }
+  });
+});
+
+/** An Io whose output the test reads; stderr a terminal or not. */
+function fakeIo(env: NodeJS.ProcessEnv, cwd: string, stderrIsTTY: boolean) {
+  const out = { stdout: '', stderr: '' };
+  const sink = (name: 'stdout' | 'stderr') =>
+    new Writable({
+      write(chunk: Buffer, _encoding, callback) {
+        out[name] += chunk.toString();
+        callback();
+      },
+    });
+  const io: Io = { stdout: sink('stdout'), stderr: Object.assign(sink('stderr'), { isTTY: stderrIsTTY }), stdin: Readable.from([]), env, cwd };
+  return { io, out };
+}
+
+describe('api --wait on a manual clock', () => {
+  test('a 429 is waited out with a countdown on stderr, then the call is made again', async (t) => {
+    const { emu, cli } = await loggedIn(t, 'read');
+    emu.faults.set({ rateLimitBurst: { count: 1 } });
+    const clock = new ManualClock({ frozen: true });
+    const sleeps: number[] = [];
+    const sleep = async (ms: number) => {
+      sleeps.push(ms);
+      clock.advance(ms / 1000);
+    };
+    const { io, out } = fakeIo(cli.env, cli.home, false);
+    const code = await apiCommand({ clock, sleep }).run(['athlete', '--wait', '--jq', '.id'], io);
+    assert.equal(code, 0, out.stderr);
+    assert.equal(out.stdout, '1\n');
+    const lines = out.stderr.split('\n').filter(Boolean);
+    assert.equal(lines.at(-1), 'rate limit window reset: trying again');
+    const left = lines.slice(0, -1).map((line) => {
+      const match = /^rate limited: GET \/athlete: the 15-minute window resets at \d\d:(00|15|30|45):00 UTC; trying again in (?:(\d+)m )?(\d+)s$/.exec(line);
+      assert.ok(match, line);
+      return Number(match[2] ?? 0) * 60 + Number(match[3]);
+    });
+    // One line at once, then one on every half minute left: 30 s apart, down to the last 30 s.
+    assert.ok(left.length >= 1 && left.length <= 32, String(left));
+    for (let i = 1; i < left.length; i++) assert.equal(left[i], (left.length - i) * 30, String(left));
+    const waited = sleeps.reduce((a, b) => a + b, 0);
+    assert.equal(left[0], Math.ceil(waited / 1000));
+    assert.equal(emu.stats().calls['GET /api/v3/athlete'], 2, 'the 429 and the call after the wait');
+  });
+
+  test('without --wait the 429 names --wait, on the same clock', async (t) => {
+    const { emu, cli } = await loggedIn(t, 'read');
+    emu.faults.set({ rateLimitBurst: { count: 1 } });
+    const clock = new ManualClock({ frozen: true, start: Date.parse('2026-11-30T10:22:47.000Z') });
+    const { io, out } = fakeIo(cli.env, cli.home, false);
+    const code = await apiCommand({ clock, sleep: async () => assert.fail('no sleep without --wait') }).run(['athlete'], io);
+    assert.equal(code, 5);
+    assert.equal(
+      out.stderr,
+      "error: Strava's 15-minute rate limit is used up. Wait until 2026-11-30T10:30:00.000Z (the limit resets then) and try again. Or run it again with --wait to wait here: the window resets at 10:30:00 UTC, in 7m 13s.\n",
+    );
   });
 });
