@@ -199,6 +199,16 @@ describe('api output and pages against the emulator', () => {
     assert.equal(emu.stats().calls['GET /api/v3/athlete/activities'], 4, 'pages of 2, 2, 1 and the empty one');
   });
 
+  test('a reader that closes the pipe early (| head) ends --paginate quietly, exit 0', async (t) => {
+    const { emu, cli } = await loggedIn(t, 'activity:read_all');
+    const run = cli.start(['api', 'athlete/activities', '--paginate', '-f', 'per_page=1', '--jq', '.[].id']);
+    run.child.stdout!.once('data', () => run.child.stdout!.destroy());
+    const result = await run.done;
+    assert.equal(result.code, 0, result.stderr);
+    assert.doesNotMatch(result.stderr, /EPIPE|Error|error:/);
+    assert.ok(emu.stats().calls['GET /api/v3/athlete/activities']! < 600, 'the walk stopped early');
+  });
+
   test('a 429 without --wait names --wait and when the window resets; exit 5', async (t) => {
     const { emu, cli } = await loggedIn(t, 'read');
     emu.faults.set({ rateLimitBurst: { count: 1 } });

@@ -8,6 +8,7 @@ import { apiPathArgument } from '../flag-values.ts';
 import { EXIT, EXIT_CODES_HELP } from '../exit-codes.ts';
 import type { Command } from '../main.ts';
 import { withSession } from '../with-session.ts';
+import { OutputClosed, pipeAwareWrite } from '../api/closed-pipe.ts';
 import { RateLimitCountdown } from '../api/countdown.ts';
 import { fieldsAsQuery, parseFields } from '../api/fields.ts';
 import { parseHeaders, responseHead } from '../api/headers.ts';
@@ -127,6 +128,7 @@ export function apiCommand(deps: ApiDeps = {}): Command {
         ...(body !== undefined && { body }),
       };
       const pretty = Boolean(io.stdout.isTTY);
+      const write = pipeAwareWrite(io);
       return withSession(io, values, async (session) => {
         const countdown = new RateLimitCountdown({ clock, sleep, stderr: io.stderr, animate: !io.env.NO_COLOR && io.env.TERM !== 'dumb' });
         const client = await clientFor(session, { waitOnRateLimit: values.wait ?? false, clock, sleep: countdown.sleep, onRateLimit: countdown.onRateLimit });
@@ -140,7 +142,7 @@ export function apiCommand(deps: ApiDeps = {}): Command {
               jq: values.jq,
               pretty,
               write: (text) => {
-                if (!values.silent) io.stdout.write(text);
+                if (!values.silent) write(text);
               },
               progress: (page, count, soFar) => {
                 if (count > 0) io.stderr.write(`${tty ? '\r\x1b[2K' : ''}page ${page}: ${count} items (${soFar} so far)${tty ? '' : '\n'}`);
@@ -150,16 +152,17 @@ export function apiCommand(deps: ApiDeps = {}): Command {
             return EXIT.ok;
           }
           const response = await client.requestRaw(method, path, request);
-          if (values.include) io.stdout.write(responseHead(response.status, STATUS_CODES[response.status] ?? '', response.headers));
+          if (values.include) write(responseHead(response.status, STATUS_CODES[response.status] ?? '', response.headers));
           if (values.silent || response.data === undefined) return EXIT.ok;
           if (values.jq !== undefined) {
             if (typeof response.data === 'string') throw new UsageError(`--jq needs a JSON body; ${method} ${path} answered with ${response.headers.get('content-type') ?? 'no content type'}.`);
-            io.stdout.write(await runJq(response.text, values.jq, { pretty }));
+            write(await runJq(response.text, values.jq, { pretty }));
           } else {
-            io.stdout.write(typeof response.data === 'string' ? `${response.data}\n` : formatJson(response.data, pretty));
+            write(typeof response.data === 'string' ? `${response.data}\n` : formatJson(response.data, pretty));
           }
           return EXIT.ok;
         } catch (error) {
+          if (error instanceof OutputClosed) return EXIT.ok;
           if (error instanceof RateLimitError && !values.wait) throw new RateLimitWaitHintError(error, clock.now());
           throw error;
         }
