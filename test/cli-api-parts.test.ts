@@ -10,6 +10,7 @@ import { RateLimitCountdown, formatRemaining } from '../src/cli/api/countdown.ts
 import { fieldsAsQuery, parseFields, type FieldSources } from '../src/cli/api/fields.ts';
 import { canonicalHeaderName, parseHeaders, responseHead } from '../src/cli/api/headers.ts';
 import { pageFields } from '../src/cli/api/paginate-output.ts';
+import { planRequest } from '../src/cli/api/request-plan.ts';
 import { UsageError } from '../src/cli/usage-error.ts';
 
 const sources = (files: Record<string, string> = {}, stdin = ''): FieldSources => ({
@@ -61,6 +62,31 @@ describe('headers', () => {
     assert.equal(canonicalHeaderName('x-readratelimit-usage'), 'X-Readratelimit-Usage');
     const headers = new Headers({ 'content-type': 'application/json', 'x-ratelimit-usage': '1,1' });
     assert.equal(responseHead(201, 'Created', headers), 'HTTP/1.1 201 Created\nContent-Type: application/json\nX-Ratelimit-Usage: 1,1\n\n');
+  });
+});
+
+describe('the request plan (gh api\'s rules)', () => {
+  const plan = (positionals: string[], flags: Parameters<typeof planRequest>[1] = {}) => planRequest(positionals, flags, sources({ 'b.json': '{"name":"x"}' }));
+
+  test('GET by default; fields make it a POST with a JSON body; -X or a leading METHOD decides; the slash is optional', async () => {
+    assert.deepEqual(await plan(['athlete']), { method: 'GET', path: '/athlete', request: { headers: {}, query: {} }, query: {} });
+    assert.deepEqual(await plan(['activities'], { field: ['elapsed_time=60'] }), {
+      method: 'POST', path: '/activities', request: { headers: {}, body: { elapsed_time: 60 } }, query: { elapsed_time: '60' },
+    });
+    assert.deepEqual((await plan(['athlete/activities'], { method: 'get', 'raw-field': ['per_page=5'] })).request, { headers: {}, query: { per_page: '5' } });
+    assert.equal((await plan(['DELETE', '/push_subscriptions/1'], { field: ['x=1'] })).request.query?.x, '1', 'DELETE: fields in the query');
+    assert.equal((await plan(['athlete/activities'], { paginate: true, field: ['per_page=50'] })).method, 'GET', '--paginate is a GET walk');
+    assert.deepEqual((await plan(['activities/1'], { method: 'PUT', input: 'b.json', field: ['dry=1'] })).request, { headers: {}, query: { dry: '1' }, body: { name: 'x' } });
+  });
+
+  test('conflicts and impossible combinations are refused before anything is sent', async () => {
+    await assert.rejects(plan(['PUT', 'athlete'], { method: 'POST' }), /Two methods given: PUT and -X POST/);
+    await assert.rejects(plan(['athlete'], { method: 'PATCH' }), /-X takes GET, POST, PUT, DELETE/);
+    await assert.rejects(plan(['athlete/activities'], { paginate: true, method: 'POST' }), /--paginate works with GET only/);
+    await assert.rejects(plan(['athlete/activities'], { paginate: true, include: true }), /-i shows one response/);
+    await assert.rejects(plan(['athlete'], { method: 'GET', input: 'b.json' }), /a GET has none/);
+    await assert.rejects(plan(['athlete', 'extra']), /api takes PATH/);
+    await assert.rejects(plan(['athlete/../oauth/token']), /Refusing PATH/);
   });
 });
 

@@ -1,21 +1,18 @@
 import { STATUS_CODES } from 'node:http';
-import type { HttpMethod, RequestOptions } from '../../client/index.ts';
 import { RateLimitError, realSleep, systemClock, type Clock, type Sleep } from '../../core/index.ts';
 import { parseCommandArgs } from '../args.ts';
 import { clientFor, formatJson } from '../api-client.ts';
 import { UsageError } from '../usage-error.ts';
-import { apiPathArgument } from '../flag-values.ts';
 import { EXIT, EXIT_CODES_HELP } from '../exit-codes.ts';
 import type { Command } from '../main.ts';
 import { withSession } from '../with-session.ts';
 import { OutputClosed, pipeAwareWrite } from '../api/closed-pipe.ts';
 import { RateLimitCountdown } from '../api/countdown.ts';
-import { fieldsAsQuery, parseFields } from '../api/fields.ts';
-import { parseHeaders, responseHead } from '../api/headers.ts';
-import { readInputBody } from '../api/input.ts';
+import { responseHead } from '../api/headers.ts';
 import { checkJqFilter, runJq } from '../api/jq.ts';
 import { paginateOutput } from '../api/paginate-output.ts';
 import { RateLimitWaitHintError } from '../api/rate-limit-hint.ts';
+import { planRequest } from '../api/request-plan.ts';
 import { ioSources } from '../api/sources.ts';
 
 const HELP = `Usage: strava-auth api PATH [-X METHOD] [-f key=value ...] [-F key=value ...] [-H "Name: value" ...]
@@ -61,14 +58,6 @@ Examples:
 ${EXIT_CODES_HELP}
 `;
 
-const METHODS: readonly string[] = ['GET', 'POST', 'PUT', 'DELETE'];
-
-function methodArgument(value: string): HttpMethod {
-  const upper = value.toUpperCase();
-  if (!METHODS.includes(upper)) throw new UsageError(`-X takes ${METHODS.join(', ')}; got ${JSON.stringify(value)}.`);
-  return upper as HttpMethod;
-}
-
 /** What the command runs on; tests inject a manual clock and a sleep that only moves it. */
 export interface ApiDeps {
   clock?: Clock;
@@ -99,34 +88,8 @@ export function apiCommand(deps: ApiDeps = {}): Command {
         HELP,
         true,
       );
-      const [first, second, ...extra] = positionals;
-      const positionalMethod = first !== undefined && second !== undefined && METHODS.includes(first.toUpperCase()) ? first.toUpperCase() : undefined;
-      const rawPath = positionalMethod ? second : first;
-      if (!rawPath || extra.length > 0 || (!positionalMethod && second !== undefined)) {
-        throw new UsageError('api takes PATH, e.g. strava-auth api athlete/activities');
-      }
-      // before anything is sent: the token never leaves the API base
-      const path = apiPathArgument(rawPath.startsWith('/') || /^[a-z][a-z0-9+.-]*:/i.test(rawPath) ? rawPath : `/${rawPath}`);
-      const flagMethod = values.method === undefined ? undefined : methodArgument(values.method);
-      if (flagMethod && positionalMethod && flagMethod !== positionalMethod) {
-        throw new UsageError(`Two methods given: ${positionalMethod} and -X ${flagMethod}; give one.`);
-      }
-      const hasParams = (values['raw-field']?.length ?? 0) + (values.field?.length ?? 0) > 0 || values.input !== undefined;
-      const method: HttpMethod = flagMethod ?? (positionalMethod as HttpMethod | undefined) ?? (values.paginate ? 'GET' : hasParams ? 'POST' : 'GET');
-      if (values.paginate && method !== 'GET') throw new UsageError('--paginate works with GET only.');
-      if (values.paginate && values.include) throw new UsageError('-i shows one response; it does not combine with --paginate.');
-      if (values.paginate && values.input !== undefined) throw new UsageError('--input sends a body; --paginate lists pages with GET.');
-      const headers = parseHeaders(values.header ?? []);
       if (values.jq !== undefined) await checkJqFilter(values.jq);
-      const sources = ioSources(io);
-      const fields = await parseFields(values['raw-field'] ?? [], values.field ?? [], sources);
-      const body = values.input === undefined ? undefined : await readInputBody(values.input, sources);
-      const inQuery = body !== undefined || method === 'GET' || method === 'DELETE';
-      const request: RequestOptions = {
-        headers,
-        ...(inQuery ? { query: fieldsAsQuery(fields) } : Object.keys(fields).length > 0 && { body: fields }),
-        ...(body !== undefined && { body }),
-      };
+      const { method, path, request, query } = await planRequest(positionals, values, ioSources(io));
       const pretty = Boolean(io.stdout.isTTY);
       const write = pipeAwareWrite(io);
       return withSession(io, values, async (session) => {
@@ -138,7 +101,7 @@ export function apiCommand(deps: ApiDeps = {}): Command {
             const total = await paginateOutput({
               client,
               path,
-              query: fieldsAsQuery(fields),
+              query,
               jq: values.jq,
               pretty,
               write: (text) => {
