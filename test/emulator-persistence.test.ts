@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { ManualClock } from '../src/core/clock.ts';
-import { startEmulator } from '../src/emulator/index.ts';
+import { startEmulator, type Emulator } from '../src/emulator/index.ts';
+import { api, fixturePath } from './helpers/api.ts';
 import { authorize, introspect, login, refresh, startTestEmulator } from './helpers/emulator.ts';
 
 function tempStatePath(t: TestContext): { dir: string; path: string } {
@@ -69,3 +70,65 @@ for (const broken of ['{"something":"else"}', 'not json at all']) {
     assert.equal(readFileSync(path, 'utf8'), broken);
   });
 }
+
+/** A manual activity for `token`'s athlete; returns its id. */
+async function createActivity(emu: Emulator, token: string, name: string): Promise<number> {
+  const form = new URLSearchParams({ name, sport_type: 'Run', start_date_local: '2026-01-02T07:00:00', elapsed_time: '600' });
+  const created = await api(emu, token, 'POST', '/activities', form);
+  assert.equal(created.status, 201, created.text);
+  return created.body.id as number;
+}
+
+test('what API calls changed survives a restart: created and edited activities, uploads, FTP, and ids never repeat', async (t) => {
+  const { path } = tempStatePath(t);
+  const clock = new ManualClock({ frozen: true });
+  const first = await startTestEmulator(t, { statePath: path, clock, uploadProcessing: { polls: 1 }, activities: { perAthlete: 5 } });
+  const { access_token: token } = await login(first, 'activity:read_all,activity:write,profile:read_all,profile:write');
+  const created = await createActivity(first, token, 'Kept run');
+  const seeded = (first.activitiesOf(1)[1] as { id: number }).id;
+  assert.equal((await api(first, token, 'PUT', `/activities/${seeded}`, new URLSearchParams({ name: 'Edited' }))).status, 200);
+  assert.equal((await api(first, token, 'PUT', '/athlete', new URLSearchParams({ ftp: '250', weight: '70' }))).status, 200);
+  const upload = new FormData();
+  upload.set('file', new Blob([readFileSync(fixturePath('morning-ride.gpx'))]), 'morning-ride.gpx');
+  upload.set('data_type', 'gpx');
+  const posted = await api(first, token, 'POST', '/uploads', upload);
+  assert.equal(posted.status, 201, posted.text);
+  await first.close();
+
+  const second = await startTestEmulator(t, { statePath: path, clock, uploadProcessing: { polls: 1 }, activities: { perAthlete: 5 } });
+  const polled = await api(second, token, 'GET', `/uploads/${posted.body.id}`);
+  assert.equal(polled.body.status, 'Your activity is ready.', 'an upload still processing is finished after the restart');
+  assert.equal((await api(second, token, 'GET', `/activities/${created}`)).body.name, 'Kept run');
+  assert.equal((await api(second, token, 'GET', `/activities/${seeded}`)).body.name, 'Edited');
+  assert.equal((await api(second, token, 'GET', '/athlete')).body.weight, 70);
+  assert.equal((await api(second, token, 'GET', '/athlete/zones')).body.power.zones.length > 0, true, 'the FTP was kept');
+  const listed = second.activitiesOf(1);
+  assert.equal(listed.length, 7, 'five seeded, one created, one uploaded');
+  const next = await createActivity(second, token, 'Next');
+  assert.ok(![created, polled.body.activity_id].includes(next), `a new id: ${next}`);
+  const again = new FormData();
+  again.set('file', new Blob([readFileSync(fixturePath('morning-ride.gpx'))]), 'morning-ride.gpx');
+  again.set('data_type', 'gpx');
+  const secondUpload = await api(second, token, 'POST', '/uploads', again);
+  assert.notEqual(secondUpload.body.id, posted.body.id, 'upload ids never repeat');
+  assert.match((await api(second, token, 'GET', `/uploads/${secondUpload.body.id}`)).body.error, /duplicate of activity/);
+});
+
+test('two emulators sharing one state file (two CLI runs) keep each other\'s writes', async (t) => {
+  const { path } = tempStatePath(t);
+  const clock = new ManualClock({ frozen: true });
+  const a = await startTestEmulator(t, { statePath: path, clock });
+  const { access_token: token } = await login(a, 'activity:read_all,activity:write');
+  const b = await startTestEmulator(t, { statePath: path, clock }); // loaded the login: the token works
+  const ids = [await createActivity(a, token, 'From A'), await createActivity(b, token, 'From B'), await createActivity(a, token, 'From A again')];
+  assert.equal(new Set(ids).size, 3, `unique ids across processes: ${ids.join(' ')}`);
+  for (const [emu, id, name] of [[b, ids[0], 'From A'], [a, ids[1], 'From B'], [b, ids[2], 'From A again']] as const) {
+    assert.equal((await api(emu, token, 'GET', `/activities/${id}`)).body.name, name);
+  }
+  await Promise.all([a.close(), b.close()]);
+  const c = await startTestEmulator(t, { statePath: path, clock });
+  const kept = (JSON.parse(readFileSync(path, 'utf8')) as { api: { activities: { records: Array<{ name: string }> } } }).api.activities.records.map((r) => r.name);
+  assert.deepEqual(kept.sort(), ['From A', 'From A again', 'From B']);
+  assert.equal((await api(c, token, 'GET', `/activities/${ids[1]}`)).status, 200);
+  assert.deepEqual(readdirSync(join(path, '..')), ['state.json'], 'no lock or temp file left');
+});

@@ -13,7 +13,7 @@ import { issueTokens } from './issue-tokens.ts';
 import { StateFile } from './persistence.ts';
 import { buildRouter, closeServer, listen } from './server.ts';
 import { validateConsentPolicy, validateRotationPolicy } from './settings.ts';
-import { EmulatorState } from './state.ts';
+import { EmulatorState, type StateSnapshot } from './state.ts';
 import { StatsRecorder } from './stats.ts';
 import { EmulatorWebhooks } from './webhooks/emulator-webhooks.ts';
 import { deauthorizeInSettings } from './webhooks/routes.ts';
@@ -60,22 +60,27 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     callbackDomain: options.callbackDomain ?? DEFAULT_CALLBACK_DOMAIN,
   };
   let stateFile: StateFile | null = null;
-  const webhooks = new EmulatorWebhooks(clock, { ...options.webhooks, onChange: () => stateFile?.markDirty() });
+  const markDirty = () => stateFile?.markDirty();
+  const webhooks = new EmulatorWebhooks(clock, { ...options.webhooks, onChange: markDirty });
   const state = new EmulatorState({
     clock,
     apps: [defaultApp, ...(options.apps ?? [])],
     codeLifetimeSeconds: options.codeLifetimeSeconds ?? DEFAULT_CODE_LIFETIME_SECONDS,
-    onChange: () => stateFile?.markDirty(),
+    onChange: markDirty,
   });
+  const api = new ApiState(options, state, clock, markDirty);
+  const restore = (saved: StateSnapshot) => {
+    state.restore(saved);
+    webhooks.subscriptions.restore(saved.pushSubscriptions ?? []);
+    if (saved.api) api.restore(saved.api);
+  };
   if (options.statePath) {
-    stateFile = new StateFile(options.statePath, () => ({ ...state.snapshot(), pushSubscriptions: webhooks.subscriptions.snapshot() }), (error) => {
+    const snapshot = (): StateSnapshot => ({ ...state.snapshot(), pushSubscriptions: webhooks.subscriptions.snapshot(), api: api.snapshot() });
+    stateFile = new StateFile(options.statePath, snapshot, (error) => {
       log?.(`emulator could not save ${options.statePath}: ${error instanceof Error ? error.message : String(error)}`);
     });
     const saved = stateFile.load();
-    if (saved) {
-      state.restore(saved);
-      webhooks.subscriptions.restore(saved.pushSubscriptions ?? []);
-    }
+    if (saved) restore(saved);
   }
   const ctx: EmulatorContext = {
     state,
@@ -83,13 +88,17 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     clock,
     defaultApp,
     settings: { consent: validateConsentPolicy(options.consent ?? null), rotateRefreshTokens: 'when-access-renewed' },
-    api: new ApiState(options, state, clock),
+    api,
     webhooks,
     url: '',
   };
+  const file = stateFile;
   const { server, port } = await listen(buildRouter(ctx), ctx, options.port ?? 0, {
     ...(log && { log }),
     afterHandler: () => stateFile?.flush(),
+    // Several processes (CLI runs in --emulator mode) may share the file: each request runs under
+    // its lock, on the newest saved state.
+    ...(file && { transaction: <T>(fn: () => Promise<T>) => file.transaction(restore, fn) }),
   });
   ctx.url = `http://127.0.0.1:${port}`;
   return new RunningEmulator(ctx, server, port, stateFile);

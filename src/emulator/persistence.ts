@@ -1,13 +1,29 @@
 /**
- * The `statePath` file: loaded once at start, saved after changes, so a CLI's `--emulator` mode
- * keeps its tokens across runs. Writes are atomic (temp file, fsync, rename) and private (0600):
- * the file holds live tokens, and a crash mid-write must not leave half a file.
+ * The `statePath` file: loaded at start, saved after changes, so a CLI's `--emulator` mode keeps
+ * its tokens and what API calls changed across runs. Writes are atomic (temp file, fsync,
+ * rename) and private (0600): the file holds live tokens, and a crash mid-write must not leave
+ * half a file. Several processes share one file through {@link StateFile.transaction}: each
+ * request runs under a lock, on the state as last saved by anyone.
  */
 import { randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { withFileLock } from '../node/file-lock.ts';
 import type { StateSnapshot } from './state.ts';
 import { errnoCode } from '../node/errno-code.ts';
+
+/** Identifies one version of the file: every save is a rename, so a new inode. */
+type Version = string;
+
+function versionOf(path: string): Version | null {
+  try {
+    const stat = statSync(path);
+    return `${stat.dev}:${stat.ino}:${stat.size}:${stat.mtimeMs}`;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw error;
+  }
+}
 
 /** One state file. Changes are coalesced: many in one request cost one write. */
 export class StateFile {
@@ -15,6 +31,10 @@ export class StateFile {
   readonly #snapshot: () => StateSnapshot;
   readonly #onError: (error: unknown) => void;
   #dirty = false;
+  /** The version this process last loaded or saved. */
+  #version: Version | null = null;
+  /** Requests of this process, one at a time (the file lock is per process, not per request). */
+  #queue: Promise<unknown> = Promise.resolve();
 
   /** `snapshot` supplies what to write; `onError` hears about writes that failed in the background. */
   constructor(path: string, snapshot: () => StateSnapshot, onError: (error: unknown) => void) {
@@ -26,12 +46,14 @@ export class StateFile {
   /** The saved state, or null when there is no file yet. A broken file is an error, never silently replaced. */
   load(): StateSnapshot | null {
     let text: string;
+    const version = versionOf(this.path);
     try {
       text = readFileSync(this.path, 'utf8');
     } catch (error) {
       if (errnoCode(error) === 'ENOENT') return null;
       throw error;
     }
+    this.#version = version;
     const snapshot = parseJson(text) as Partial<StateSnapshot> | null;
     if (snapshot?.version !== 1 || !Array.isArray(snapshot.grants)) {
       throw new Error(`${this.path} is not an emulator state file (version 1); move it away to start afresh.`);
@@ -43,7 +65,34 @@ export class StateFile {
       codes: snapshot.codes ?? [],
       grants: snapshot.grants,
       pushSubscriptions: Array.isArray(snapshot.pushSubscriptions) ? snapshot.pushSubscriptions : [],
+      ...(isApiSnapshot(snapshot.api) && { api: snapshot.api }),
     };
+  }
+
+  /**
+   * Runs `fn` (one request) under the file's lock, on the state as last saved: when another
+   * process saved since this one last loaded or saved, `restore` gets the newer snapshot first.
+   * Changes are saved before the lock is released, so concurrent CLI runs never lose each
+   * other's writes. Requests of one process run one at a time.
+   */
+  transaction<T>(restore: (snapshot: StateSnapshot) => void, fn: () => Promise<T>): Promise<T> {
+    const run = () => {
+      mkdirSync(dirname(this.path), { recursive: true, mode: 0o700 }); // the lock lives beside the file
+      return withFileLock(`${this.path}.lock`, async () => {
+        if (versionOf(this.path) !== this.#version) {
+          const saved = this.load();
+          if (saved) restore(saved);
+        }
+        try {
+          return await fn();
+        } finally {
+          this.flush();
+        }
+      }, { key: 'emulator state' });
+    };
+    const result = this.#queue.then(run, run);
+    this.#queue = result.catch(() => {});
+    return result;
   }
 
   /**
@@ -67,7 +116,18 @@ export class StateFile {
     if (!this.#dirty) return;
     this.#dirty = false;
     writeAtomically(this.path, `${JSON.stringify(this.#snapshot(), null, 2)}\n`);
+    this.#version = versionOf(this.path);
   }
+}
+
+function isApiSnapshot(value: unknown): value is NonNullable<StateSnapshot['api']> {
+  const v = value as StateSnapshot['api'];
+  return (
+    typeof v === 'object' && v !== null &&
+    Array.isArray(v.activities?.records) && Number.isSafeInteger(v.activities.nextId) &&
+    Array.isArray(v.uploads?.uploads) && Array.isArray(v.uploads.seen) && Number.isSafeInteger(v.uploads.nextId) &&
+    Array.isArray(v.extras)
+  );
 }
 
 function parseJson(text: string): unknown {

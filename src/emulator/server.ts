@@ -48,6 +48,8 @@ export interface ServerHooks {
   log?: (line: string) => void;
   /** Runs after each handler, before the answer is written (persists state changes). */
   afterHandler?: () => void;
+  /** Wraps each request's handling (a state file's lock and reload); the answer is written after it. */
+  transaction?: <T>(fn: () => Promise<T>) => Promise<T>;
 }
 
 /** Starts listening on 127.0.0.1:`port` (0 = any free port). */
@@ -72,8 +74,12 @@ async function serve(router: Router, ctx: EmulatorContext, hooks: ServerHooks, r
   const method = req.method ?? 'GET';
   let response: EmulatorResponse;
   try {
-    response = await route(router, ctx, method, url, req);
-    hooks.afterHandler?.();
+    const handle = async () => {
+      const routed = await route(router, ctx, method, url, req);
+      hooks.afterHandler?.();
+      return routed;
+    };
+    response = await (hooks.transaction ? hooks.transaction(handle) : handle());
   } catch (error) {
     if (error instanceof RequestRejectedError) {
       response = rejection(error);

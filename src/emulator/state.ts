@@ -13,6 +13,7 @@ import { applicationInactive, invalidAccessToken, type StravaFailure } from './e
 import { bearerToken } from './http.ts';
 import type { AppConfig, RotationPolicy, SummaryAthlete } from './types.ts';
 import type { PushSubscriptionRecord } from './webhooks/types.ts';
+import type { ApiSnapshot } from './api/api-state.ts';
 
 /** Access tokens live six hours (`expires_in` 21600). */
 export const ACCESS_TOKEN_LIFETIME_SECONDS = 21_600;
@@ -79,6 +80,8 @@ export interface StateSnapshot {
   grants: Grant[];
   /** Absent in files written before push subscriptions existed. */
   pushSubscriptions?: PushSubscriptionRecord[];
+  /** What API calls changed (activities, uploads, athlete extras, next ids); absent in older files. */
+  api?: ApiSnapshot;
 }
 
 /** Who an access token speaks for, or the error Strava answers. */

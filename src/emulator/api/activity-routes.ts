@@ -101,6 +101,7 @@ export function registerActivityRoutes(router: Router, ctx: EmulatorContext): vo
     if (activity.athleteId !== call.athlete.id) return fail(forbidden('Activity', 'id'));
     const params = await readParams(call.req);
     forgetRendered(activity);
+    activities.changed(activity);
     const sport = params.get('sport_type') ?? params.get('type');
     if (params.has('name')) activity.name = params.get('name')!;
     if (sport !== undefined) activity.sportType = sport;

@@ -1,6 +1,8 @@
 /**
  * Every athlete's activities. An athlete's list is seeded on first use (deterministically, so it
- * need not be persisted), newest first; created and uploaded activities join it.
+ * need not be persisted), newest first; created and uploaded activities join it. What the API
+ * changed (created activities, edits of seeded ones) and the next id are in {@link snapshot}, so
+ * a state file keeps them across runs and ids never repeat.
  */
 import type { SummaryAthlete } from '../types.ts';
 import { visibleTo, type ActivityRecord } from './activity-record.ts';
@@ -28,19 +30,60 @@ export interface SeedSettings {
   anchorMs: number;
 }
 
+/** What a state file keeps of the activities: the next id, and every created or edited activity. */
+export interface ActivityStoreSnapshot {
+  nextId: number;
+  records: ActivityRecord[];
+}
+
+/** Created activities get ids below the seeded range (which starts at 10,000,000,000). */
+const FIRST_CREATED_ID = 9_000_000_001;
+
 /** Activities of all athletes, by athlete and by id. */
 export class ActivityStore {
   readonly #lists = new Map<number, ActivityRecord[]>();
   readonly #byId = new Map<number, ActivityRecord>();
   readonly #settings: SeedSettings;
   readonly #athlete: (id: number) => SummaryAthlete | undefined;
-  /** Created activities get ids below the seeded range (which starts at 10,000,000,000). */
-  #nextId = 9_000_000_001;
+  readonly #onChange: () => void;
+  /** Created and edited activities by id: what {@link snapshot} keeps. */
+  readonly #changed = new Map<number, ActivityRecord>();
+  #nextId = FIRST_CREATED_ID;
 
-  /** `athlete(id)` gives the athlete whose activities are seeded; unknown athletes have none. */
-  constructor(settings: SeedSettings, athlete: (id: number) => SummaryAthlete | undefined) {
+  /**
+   * `athlete(id)` gives the athlete whose activities are seeded; unknown athletes have none.
+   * `onChange` runs after every change worth persisting.
+   */
+  constructor(settings: SeedSettings, athlete: (id: number) => SummaryAthlete | undefined, onChange: () => void = () => {}) {
     this.#settings = settings;
     this.#athlete = athlete;
+    this.#onChange = onChange;
+  }
+
+  /** Notes that an API call changed `activity` (an edit), so it is kept across runs. */
+  changed(activity: ActivityRecord): void {
+    this.#changed.set(activity.id, activity);
+    this.#onChange();
+  }
+
+  /** The created and edited activities, and the next id (live records: serialize at once). */
+  snapshot(): ActivityStoreSnapshot {
+    return { nextId: this.#nextId, records: [...this.#changed.values()] };
+  }
+
+  /**
+   * Replaces everything with a snapshot. Lists are seeded again on first use, with the saved
+   * records in place of the seeded ones they edited and the created ones inserted.
+   */
+  restore(snapshot: ActivityStoreSnapshot): void {
+    this.#lists.clear();
+    this.#byId.clear();
+    this.#changed.clear();
+    this.#nextId = Math.max(FIRST_CREATED_ID, snapshot.nextId);
+    for (const record of snapshot.records) {
+      this.#changed.set(record.id, record);
+      if (seededOwner(record.id) === undefined) this.#byId.set(record.id, record);
+    }
   }
 
   /** The athlete's activities, newest first (seeded on first use). */
@@ -55,6 +98,8 @@ export class ActivityStore {
     }
     for (const old of this.#lists.get(athleteId) ?? []) this.#byId.delete(old.id);
     this.#lists.delete(athleteId);
+    for (const [id, record] of this.#changed) if (record.athleteId === athleteId) this.#changed.delete(id);
+    this.#onChange();
     this.#seed(athleteId, count);
   }
 
@@ -84,10 +129,9 @@ export class ActivityStore {
   /** Adds a new activity (manual or from an upload) and returns it with its id. */
   add(fields: Omit<ActivityRecord, 'id'>): ActivityRecord {
     const activity: ActivityRecord = { ...fields, id: this.#nextId++ };
-    const list = this.#list(activity.athleteId);
-    const at = list.findIndex((a) => a.startMs < activity.startMs);
-    list.splice(at < 0 ? list.length : at, 0, activity);
+    insertByStart(this.#list(activity.athleteId), activity);
     this.#byId.set(activity.id, activity);
+    this.changed(activity);
     return activity;
   }
 
@@ -100,6 +144,21 @@ export class ActivityStore {
     const list = athlete ? seedActivities(athlete, count, this.#settings) : [];
     this.#lists.set(athleteId, list);
     for (const activity of list) this.#byId.set(activity.id, activity);
+    // What earlier runs changed: edits replace their seeded activity, created ones join the list.
+    for (const record of this.#changed.values()) {
+      if (record.athleteId !== athleteId) continue;
+      const at = list.findIndex((a) => a.id === record.id);
+      if (at >= 0) list[at] = record;
+      else if (seededOwner(record.id) === undefined) insertByStart(list, record);
+      else continue; // an edit of an activity this seed no longer makes
+      this.#byId.set(record.id, record);
+    }
     return list;
   }
+}
+
+/** Inserts `activity` into a newest-first list. */
+function insertByStart(list: ActivityRecord[], activity: ActivityRecord): void {
+  const at = list.findIndex((a) => a.startMs < activity.startMs);
+  list.splice(at < 0 ? list.length : at, 0, activity);
 }

@@ -36,6 +36,21 @@ export interface UploadRequest {
   externalId?: string;
 }
 
+/** One upload as {@link UploadStore.snapshot} keeps it: the file (base64) only until processed. */
+export interface SavedUpload extends Omit<UploadRecord, 'request'> {
+  request: Omit<UploadRequest, 'file'> & { file: string };
+}
+
+/** What a state file keeps of the uploads: the next id, every upload, the files seen. */
+export interface UploadStoreSnapshot {
+  nextId: number;
+  uploads: SavedUpload[];
+  /** Content hash (per athlete) → the activity made of it. */
+  seen: Array<[string, number]>;
+}
+
+const FIRST_UPLOAD_ID = 8_000_000_001;
+
 interface UploadRecord {
   id: number;
   request: UploadRequest;
@@ -54,13 +69,42 @@ export class UploadStore {
   readonly #clock: Clock;
   readonly #activities: ActivityStore;
   readonly #athlete: (id: number) => SummaryAthlete | undefined;
-  #nextId = 8_000_000_001;
+  readonly #onChange: () => void;
+  #nextId = FIRST_UPLOAD_ID;
 
-  constructor(options: { clock: Clock; activities: ActivityStore; processing: UploadProcessing; athlete: (id: number) => SummaryAthlete | undefined }) {
+  /** `onChange` runs after every change worth persisting. */
+  constructor(options: {
+    clock: Clock;
+    activities: ActivityStore;
+    processing: UploadProcessing;
+    athlete: (id: number) => SummaryAthlete | undefined;
+    onChange?: () => void;
+  }) {
     this.#clock = options.clock;
     this.#activities = options.activities;
     this.processing = options.processing;
     this.#athlete = options.athlete;
+    this.#onChange = options.onChange ?? (() => {});
+  }
+
+  /** Every upload and the next id; a file is kept only while its upload still waits for processing. */
+  snapshot(): UploadStoreSnapshot {
+    const uploads = [...this.#uploads.values()].map((record) => ({
+      ...record,
+      request: { ...record.request, file: record.outcome === null ? Buffer.from(record.request.file).toString('base64') : '' },
+    }));
+    return { nextId: this.#nextId, uploads, seen: [...this.#seen] };
+  }
+
+  /** Replaces every upload with a snapshot's. */
+  restore(snapshot: UploadStoreSnapshot): void {
+    this.#uploads.clear();
+    this.#seen.clear();
+    this.#nextId = Math.max(FIRST_UPLOAD_ID, snapshot.nextId);
+    for (const saved of snapshot.uploads) {
+      this.#uploads.set(saved.id, { ...saved, request: { ...saved.request, file: new Uint8Array(Buffer.from(saved.request.file, 'base64')) } });
+    }
+    for (const [hash, activityId] of snapshot.seen) this.#seen.set(hash, activityId);
   }
 
   /** Accepts an upload; it starts out processing. */
@@ -75,6 +119,7 @@ export class UploadStore {
       outcome: null,
     };
     this.#uploads.set(id, record);
+    this.#onChange();
     return uploadJson(record);
   }
 
@@ -90,6 +135,7 @@ export class UploadStore {
     if (record.outcome === null && (record.polls >= this.processing.polls || elapsed >= this.processing.seconds)) {
       record.outcome = this.#process(record);
     }
+    this.#onChange();
     return uploadJson(record);
   }
 
