@@ -38,6 +38,8 @@ export interface CliOptions {
   input?: string;
   /** How long `done` waits for the exit before it kills the CLI and fails (default EXIT_WAIT_MS). */
   exitWithinMs?: number;
+  /** The script to run instead of bin/strava-auth.js (e.g. the CLI without the token fast path). */
+  entry?: string;
 }
 
 /** A sandbox: its own XDG config dir and working directory, removed after the test. */
@@ -73,7 +75,7 @@ export async function cliSandbox(t: TestContext, env: NodeJS.ProcessEnv = {}): P
     athleteLog,
     env: base,
     start(args, options = {}) {
-      const child = spawn(process.execPath, [BIN, ...args], { cwd: home, env: { ...base, ...options.env }, stdio: 'pipe' });
+      const child = spawn(process.execPath, [options.entry ?? BIN, ...args], { cwd: home, env: { ...base, ...options.env }, stdio: 'pipe' });
       // Named by the command only: the other arguments may hold a secret.
       const watched = new WatchedChild(child, `strava-auth ${args[0] ?? ''}`.trim());
       children.push(watched);
