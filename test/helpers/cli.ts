@@ -83,6 +83,8 @@ export async function cliSandbox(t: TestContext, env: NodeJS.ProcessEnv = {}): P
       let stderr = '';
       child.stdout.on('data', (chunk: Buffer) => (stdout += chunk));
       child.stderr.on('data', (chunk: Buffer) => (stderr += chunk));
+      // A command that exits before reading its input closes the pipe: not a failure of the test.
+      child.stdin.on('error', () => {});
       if (options.input !== undefined) child.stdin.end(options.input);
       let done: Promise<CliResult> | undefined;
       return {
