@@ -6,31 +6,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { SummaryActivity } from '../src/client/index.ts';
-import { NO_RETRY, StravaServerError, type FetchLike } from '../src/core/index.ts';
+import { NO_RETRY, StravaServerError } from '../src/core/index.ts';
 import { clientFixture } from './helpers/api.ts';
-
-async function collect<T>(iterator: AsyncIterable<T>): Promise<T[]> {
-  const items: T[] = [];
-  for await (const item of iterator) items.push(item);
-  return items;
-}
-
-/** A fetch that tracks how many requests are in flight at once. */
-function concurrencyMeter(): { fetch: FetchLike; max: () => number } {
-  let current = 0;
-  let max = 0;
-  return {
-    fetch: async (input, init) => {
-      max = Math.max(max, ++current);
-      try {
-        return await fetch(input, init);
-      } finally {
-        current--;
-      }
-    },
-    max: () => max,
-  };
-}
+import { collect, concurrencyMeter } from './helpers/paginate.ts';
 
 describe('page boundaries: all items, requests = full pages + the empty one', () => {
   const rows: Array<{ activities: number; perPage: number; requests: number }> = [

@@ -1,0 +1,26 @@
+/** Helpers for paging tests: collect an iterator, and count the requests in flight at once. */
+import type { FetchLike } from '../../src/core/index.ts';
+
+/** Every item of an async iterable, in order. */
+export async function collect<T>(iterator: AsyncIterable<T>): Promise<T[]> {
+  const items: T[] = [];
+  for await (const item of iterator) items.push(item);
+  return items;
+}
+
+/** A fetch that tracks how many requests are in flight at once. */
+export function concurrencyMeter(): { fetch: FetchLike; max: () => number } {
+  let current = 0;
+  let max = 0;
+  return {
+    fetch: async (input, init) => {
+      max = Math.max(max, ++current);
+      try {
+        return await fetch(input, init);
+      } finally {
+        current--;
+      }
+    },
+    max: () => max,
+  };
+}
