@@ -11,7 +11,7 @@
  * while more follow. That second block shows what a loop that stops at the first short page
  * misses.
  *
- * Run: ./node_modules/.bin/node bench/paginate.ts [--activities 2000] [--latency 50] [--repetitions 3]
+ * Run: ./node_modules/.bin/node bench/paginate.ts [--activities 2000] [--latency 50] [--repetitions 5]
  */
 import { createRequire } from 'node:module';
 import { parseArgs } from 'node:util';
@@ -115,7 +115,7 @@ function median(values: number[]): number {
 export async function runPaginateBench(options: PaginateBenchOptions = {}): Promise<PaginateBenchRow[]> {
   const activities = options.activities ?? 2000;
   const latencyMs = options.latencyMs ?? 50;
-  const repetitions = options.repetitions ?? 3;
+  const repetitions = options.repetitions ?? 5;
   const emu = await startEmulator();
   try {
     emu.seedActivities(1, activities);
@@ -198,7 +198,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   const options = {
     activities: Number(values.activities ?? 2000),
     latencyMs: Number(values.latency ?? 50),
-    repetitions: Number(values.repetitions ?? 3),
+    repetitions: Number(values.repetitions ?? 5),
   };
   const rows = await runPaginateBench(options);
   process.stdout.write(`${formatPaginateBench(rows, options)}\n`);

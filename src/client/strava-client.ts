@@ -221,7 +221,8 @@ export class StravaClient {
   /**
    * Every item of a page-numbered list, in order, until the first empty page (a short page is
    * not the end: see protocol section 7). `perPage` defaults to 200; with `concurrency` > 1
-   * pages are fetched in parallel within the remaining rate-limit budget.
+   * pages are fetched in parallel within the remaining rate-limit budget; `'auto'` fetches a
+   * whole history in batches of 16 pages (see {@link PaginateOptions.concurrency}).
    *
    * @example
    * for await (const a of client.paginate<SummaryActivity>('/athlete/activities', { query: { after: new Date('2026-01-01') } })) { ... }
