@@ -49,7 +49,7 @@ describe("the same activities as the sequential loop, in the same order", () => 
     const items = await collect(client.allActivities({}, { concurrency: 'auto', onPage: (page, count) => pages.push([page, count]) }));
     assert.equal(items.length, 2000);
     assert.equal(meter.max(), 16, 'all 16 at once: the budget is unknown before the first answer');
-    assert.equal(emu.stats().calls[LIST], 16);
+    assert.equal(meter.total(), 16, 'and nothing after them');
     assert.deepEqual(pages.at(-1), [11, 0]);
   });
 
@@ -92,15 +92,50 @@ describe('inside the rate-limit budget', () => {
     assert.ok(requests >= 36 && requests <= 36 + 15, `${requests} requests`);
   });
 
-  test('break: pages in flight are awaited and nothing more is sent', async (t) => {
-    const { emu, client } = await clientFixture(t, { scopes: ['activity:read_all'] });
+  test('break: pages in flight are cancelled and awaited, and nothing more is sent', async (t) => {
+    const meter = concurrencyMeter();
+    const { emu, client } = await clientFixture(t, { scopes: ['activity:read_all'], client: { fetch: meter.fetch } });
     emu.seedActivities(1, 5000);
     let seen = 0;
     for await (const _ of client.allActivities({}, { concurrency: 'auto' })) if (++seen === 250) break;
-    const sent = emu.stats().calls[LIST];
-    assert.equal(sent, 16, 'the first batch only');
+    assert.equal(meter.total(), 16, 'the first batch only');
     await client.getAthlete();
-    assert.equal(emu.stats().calls[LIST], sent);
+    assert.equal(meter.total(), 17, 'nothing more was sent afterwards');
+  });
+
+  test('pages past the end waiting for a rate-limit window do not hold the end of the list', { timeout: 30_000 }, async (t) => {
+    // Budget 2: pages 1 and 2 are counted first, pages 3 to 16 then get 429s and wait for the
+    // next window (a wait that never ends on its own here); only then does the empty page 2
+    // reach the client and end the list.
+    let bothCounted!: () => void;
+    const counted = new Promise<void>((resolve) => (bothCounted = resolve));
+    let allWaiting!: () => void;
+    const waiting = new Promise<void>((resolve) => (allWaiting = resolve));
+    let pending = 2;
+    const sleeps: number[] = [];
+    const { emu, client } = await clientFixture(t, {
+      scopes: ['activity:read_all'],
+      emulator: { rateLimits: { read: [2, 1000] } },
+      client: {
+        rateLimit: { wait: true },
+        sleep: (ms) => {
+          if (sleeps.push(ms) === 14) allWaiting();
+          return new Promise(() => {});
+        },
+        fetch: async (input, init) => {
+          const page = Number(new URL(String(input)).searchParams.get('page'));
+          if (page > 2) await counted;
+          const response = await fetch(input, init);
+          if (page <= 2 && --pending === 0) bothCounted();
+          if (page === 2) await waiting;
+          return response;
+        },
+      },
+    });
+    emu.seedActivities(1, 200);
+    const items = await collect(client.allActivities({}, { concurrency: 'auto' }));
+    assert.equal(items.length, 200);
+    assert.equal(sleeps.length, 14);
   });
 
   test("concurrency must be a positive integer or 'auto'", async (t) => {

@@ -43,7 +43,8 @@ export interface PaginateOptions {
 
 /** Where pages come from. */
 export interface PageSource<T> {
-  fetch(page: number, perPage: number): Promise<T[]>;
+  /** One page; `stop` aborts once the list no longer needs it (it ended, failed or was left). */
+  fetch(page: number, perPage: number, stop: AbortSignal): Promise<T[]>;
   /**
    * Requests the rate limits still allow, or undefined when unknown (no response yet). Pages in
    * flight are not yet counted in it, so they are kept at or below it.
@@ -77,6 +78,7 @@ export async function* paginate<T>(source: PageSource<T>, options: PaginateOptio
   const maxInFlight = auto ? AUTO_MAX_IN_FLIGHT : concurrency;
 
   const inFlight = new Map<number, Promise<void>>();
+  const stop = new AbortController();
   const answers = new Map<number, Settled<T>>();
   let nextToSend = startPage;
   let nextToYield = startPage;
@@ -86,7 +88,7 @@ export async function* paginate<T>(source: PageSource<T>, options: PaginateOptio
   let wake: () => void = () => {};
 
   const send = (page: number): void => {
-    const settled = source.fetch(page, perPage).then(
+    const settled = source.fetch(page, perPage, stop.signal).then(
       (items): Settled<T> => ({ ok: true, items }),
       (error: unknown): Settled<T> => ({ ok: false, error }),
     );
@@ -137,8 +139,10 @@ export async function* paginate<T>(source: PageSource<T>, options: PaginateOptio
       yield* result.items;
     }
   } finally {
-    // Pages sent past the end (or before an error, or a `break`) are awaited, so no request
-    // outlives the loop; their results are dropped.
+    // Pages sent past the end (or before an error, or a `break`) are cancelled and awaited, so
+    // no request outlives the loop nor keeps it waiting (say for a rate-limit window); their
+    // results are dropped.
+    stop.abort();
     await Promise.all(inFlight.values());
   }
 }

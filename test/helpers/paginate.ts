@@ -8,12 +8,14 @@ export async function collect<T>(iterator: AsyncIterable<T>): Promise<T[]> {
   return items;
 }
 
-/** A fetch that tracks how many requests are in flight at once. */
-export function concurrencyMeter(): { fetch: FetchLike; max: () => number } {
+/** A fetch that tracks how many requests are in flight at once, and how many were sent. */
+export function concurrencyMeter(): { fetch: FetchLike; max: () => number; total: () => number } {
   let current = 0;
   let max = 0;
+  let total = 0;
   return {
     fetch: async (input, init) => {
+      total++;
       max = Math.max(max, ++current);
       try {
         return await fetch(input, init);
@@ -22,5 +24,6 @@ export function concurrencyMeter(): { fetch: FetchLike; max: () => number } {
       }
     },
     max: () => max,
+    total: () => total,
   };
 }
