@@ -1,16 +1,17 @@
 /**
  * Bench: fetch all of an athlete's activities (2,000 by default) from the emulator with 50 ms of
- * injected latency on every API request: strava-auth's paginator (one page at a time, and four
- * in flight) against `strava-v3` used the way its README shows
- * (`strava.athlete.listActivities({ access_token, page, per_page })`, called page after page),
- * in the same run. Reports wall time and the requests the emulator received.
+ * injected latency on every API request: strava-auth's paginator (one page at a time, four in
+ * flight, and `concurrency: 'auto'`, which gallops to the end of the list) against `strava-v3`
+ * used the way its README shows (`strava.athlete.listActivities({ access_token, page, per_page })`,
+ * called page after page), in the same run. Reports wall time, the requests the emulator
+ * received and the share of the 15-minute read budget (Strava's default 100) they used.
  *
  * Two tokens: with `activity:read_all` every activity is listed; with `activity:read` the Only
  * You ones are cut from each page after paging (protocol section 7), so pages come back short
  * while more follow. That second block shows what a loop that stops at the first short page
  * misses.
  *
- * Run: ./node_modules/.bin/node bench/paginate.ts [--activities 2000] [--latency 50] [--repetitions 3]
+ * Run: ./node_modules/.bin/node bench/paginate.ts [--activities 2000] [--latency 50] [--repetitions 5]
  */
 import { createRequire } from 'node:module';
 import { parseArgs } from 'node:util';
@@ -31,6 +32,8 @@ export interface PaginateBenchRow {
   visible: number;
   /** Requests the emulator received (per repetition; the same every time unless shown as a range). */
   requests: string;
+  /** The 15-minute read budget those requests used, e.g. `16 of 100`. */
+  readBudget: string;
   /** Median wall time of the repetitions, ms. */
   wallMs: number;
 }
@@ -71,7 +74,7 @@ function loadStravaV3(emu: Emulator) {
   return { strava, unload: () => axiosInstance.interceptors.request.eject(id) };
 }
 
-function ours(concurrency: number): Fetcher {
+function ours(concurrency: number | 'auto'): Fetcher {
   return async (emu, token) => {
     const client = new StravaClient({ tokens: token.manager, apiBaseUrl: `${emu.url}/api/v3`, clock: emu.clock });
     let count = 0;
@@ -99,6 +102,7 @@ function stravaV3(stopAtShortPage: boolean): Fetcher {
 const CONTESTANTS: Array<{ client: string; loop: string; fetch: Fetcher }> = [
   { client: 'strava-auth', loop: 'paginate(), concurrency 1', fetch: ours(1) },
   { client: 'strava-auth', loop: 'paginate(), concurrency 4', fetch: ours(4) },
+  { client: 'strava-auth', loop: "paginate(), concurrency 'auto' (16 at once)", fetch: ours('auto') },
   { client: 'strava-v3', loop: 'listActivities, page++ until an empty page', fetch: stravaV3(false) },
   { client: 'strava-v3', loop: 'listActivities, page++ until a short page', fetch: stravaV3(true) },
 ];
@@ -112,7 +116,7 @@ function median(values: number[]): number {
 export async function runPaginateBench(options: PaginateBenchOptions = {}): Promise<PaginateBenchRow[]> {
   const activities = options.activities ?? 2000;
   const latencyMs = options.latencyMs ?? 50;
-  const repetitions = options.repetitions ?? 3;
+  const repetitions = options.repetitions ?? 5;
   const emu = await startEmulator();
   try {
     emu.seedActivities(1, activities);
@@ -138,6 +142,7 @@ export async function runPaginateBench(options: PaginateBenchOptions = {}): Prom
       for (const contestant of CONTESTANTS) {
         const times: number[] = [];
         const requests = new Set<number>();
+        const budget = new Set<number>();
         let fetched = 0;
         for (let i = 0; i < repetitions; i++) {
           emu.resetStats();
@@ -146,15 +151,20 @@ export async function runPaginateBench(options: PaginateBenchOptions = {}): Prom
           fetched = await contestant.fetch(emu, token);
           times.push(performance.now() - started);
           requests.add(emu.stats().calls['GET /api/v3/athlete/activities'] ?? 0);
+          budget.add(emu.rateLimitUsage().read[0]);
         }
-        const range = [...requests].sort((a, b) => a - b);
+        const range = (values: Set<number>) => {
+          const sorted = [...values].sort((a, b) => a - b);
+          return sorted.length === 1 ? String(sorted[0]) : `${sorted[0]}-${sorted.at(-1)}`;
+        };
         rows.push({
           client: contestant.client,
           loop: contestant.loop,
           scope: token.scope,
           activities: fetched,
           visible: visible[token.scope],
-          requests: range.length === 1 ? String(range[0]) : `${range[0]}-${range.at(-1)}`,
+          requests: range(requests),
+          readBudget: `${range(budget)} of ${emu.rateLimits.read[0]}`,
           wallMs: Math.round(median(times)),
         });
       }
@@ -167,8 +177,12 @@ export async function runPaginateBench(options: PaginateBenchOptions = {}): Prom
 
 /** The rows as a plain-text table. */
 export function formatPaginateBench(rows: PaginateBenchRow[], options: Required<PaginateBenchOptions>): string {
-  const header = ['client', 'loop', 'token scope', 'activities', 'requests', 'wall ms'];
-  const body = rows.map((r) => [r.client, r.loop, r.scope, `${r.activities} of ${r.visible}`, r.requests, String(r.wallMs)]);
+  const header = ['client', 'loop', 'token scope', 'activities', 'requests', 'read budget (15 min)', 'wall ms', 'vs strava-v3'];
+  const body = rows.map((r) => {
+    const v3 = rows.find((o) => o.scope === r.scope && o.client === 'strava-v3')!;
+    const speedup = `${(v3.wallMs / r.wallMs).toFixed(1)}x`;
+    return [r.client, r.loop, r.scope, `${r.activities} of ${r.visible}`, r.requests, r.readBudget, String(r.wallMs), speedup];
+  });
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i]!.length)));
   const line = (cells: string[]) => cells.map((cell, i) => (i >= 3 ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!))).join('  ');
   return [
@@ -185,7 +199,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   const options = {
     activities: Number(values.activities ?? 2000),
     latencyMs: Number(values.latency ?? 50),
-    repetitions: Number(values.repetitions ?? 3),
+    repetitions: Number(values.repetitions ?? 5),
   };
   const rows = await runPaginateBench(options);
   process.stdout.write(`${formatPaginateBench(rows, options)}\n`);

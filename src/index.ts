@@ -182,7 +182,7 @@ export type {
 } from './client/models.ts';
 export { type BudgetStatus, type RateLimitStatus, RateLimitTracker } from './client/rate-limit-tracker.ts';
 export type { HttpMethod, QueryValue, FormValue, RequestOptions } from './client/request-options.ts';
-export { MAX_PER_PAGE, type PaginateOptions, type PageSource, paginate } from './client/paginate.ts';
+export { MAX_PER_PAGE, AUTO_MAX_IN_FLIGHT, type PaginateOptions, type PageSource, paginate } from './client/paginate.ts';
 export {
   type UploadInput,
   type UploadWaitOptions,

@@ -99,6 +99,20 @@ export interface ActivityListQuery {
   per_page?: number;
 }
 
+/** Resolves true when `signal` aborts before `sleep` ends. */
+function abortedDuring(sleep: Promise<void>, signal: AbortSignal | undefined): Promise<boolean> {
+  if (!signal) return sleep.then(() => false);
+  if (signal.aborted) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const onAbort = () => resolve(true);
+    signal.addEventListener('abort', onAbort, { once: true });
+    void sleep.then(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve(false);
+    });
+  });
+}
+
 /** Default bound on waiting for a rate-limit window. */
 export const DEFAULT_MAX_RATE_LIMIT_WAIT_MS = 16 * 60_000;
 /** Added to a window's reset time, so a clock slightly behind Strava's does not arrive early. */
@@ -202,7 +216,8 @@ export class StravaClient {
           const waitMs = this.#rateLimitWait(call, error, waits);
           if (waitMs === undefined) throw this.#withOwnReset(call, error);
           waits++;
-          await this.#sleep(waitMs);
+          // A caller that stopped waiting (its signal, or a list that ended) gets the 429 now.
+          if (await abortedDuring(this.#sleep(waitMs), call.signal)) throw this.#withOwnReset(call, error);
           continue;
         }
         throw error;
@@ -213,7 +228,8 @@ export class StravaClient {
   /**
    * Every item of a page-numbered list, in order, until the first empty page (a short page is
    * not the end: see protocol section 7). `perPage` defaults to 200; with `concurrency` > 1
-   * pages are fetched in parallel within the remaining rate-limit budget.
+   * pages are fetched in parallel within the remaining rate-limit budget; `'auto'` fetches a
+   * whole history in batches of 16 pages (see {@link PaginateOptions.concurrency}).
    *
    * @example
    * for await (const a of client.paginate<SummaryActivity>('/athlete/activities', { query: { after: new Date('2026-01-01') } })) { ... }
@@ -223,8 +239,9 @@ export class StravaClient {
     const endpoint = prepareRequest(this.apiBaseUrl, 'GET', path).endpoint;
     return paginate<T>(
       {
-        fetch: async (page, perPage) => {
-          const items = await this.request<unknown>('GET', path, { query: { ...query, page, per_page: perPage }, ...(signal && { signal }) });
+        fetch: async (page, perPage, stop) => {
+          const either = signal ? AbortSignal.any([signal, stop]) : stop;
+          const items = await this.request<unknown>('GET', path, { query: { ...query, page, per_page: perPage }, signal: either });
           if (!Array.isArray(items)) throw new MalformedResponseError(`${endpoint} did not answer with a list`, 200);
           return items as T[];
         },
