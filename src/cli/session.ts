@@ -1,4 +1,6 @@
 import { join } from 'node:path';
+import { systemClock, type Clock } from '../core/clock.ts';
+import type { FetchLike } from '../core/http.ts';
 import { Redactor, STRAVA_API_BASE_URL, STRAVA_OAUTH_BASE_URL, isScope, joinUrl, normalizeScopes, type OAuthConfig } from '../core/index.ts';
 import type { Emulator } from '../emulator/index.ts';
 import { resolveConfigDir } from '../node/config-dir.ts';
@@ -6,8 +8,10 @@ import { cipherFromEnv } from '../tokens/cipher-from-env.ts';
 import { EncryptionKeyMissingError } from '../tokens/errors/encryption-key-missing-error.ts';
 import { TokenManager } from '../tokens/token-manager.ts';
 import { resolveCredentials, type Credentials } from './credentials.ts';
+import type { CommandDeps } from './command.ts';
 import type { Io } from './io.ts';
-import { profileName, readProfile, type ProfileConfig } from './profile.ts';
+import { OnDemandTokens } from './on-demand-tokens.ts';
+import { profileName, profilePath, readProfile, type ProfileConfig } from './profile.ts';
 import { requestLimitsFromEnv, type CliRequestLimits } from './request-limits-env.ts';
 import { SessionStore } from './session-store.ts';
 import { styleFor, type Style } from './style.ts';
@@ -29,6 +33,8 @@ export interface StravaEndpoints {
  */
 export class Session {
   readonly io: Io & { redactor: Redactor };
+  /** What the command was given to talk to (fetch, clock, browser, emulator). */
+  readonly deps: CommandDeps;
   readonly redactor: Redactor;
   readonly style: Style;
   readonly profile: string;
@@ -41,7 +47,9 @@ export class Session {
   #endpoints: Promise<StravaEndpoints> | undefined;
   #credentials: Credentials | undefined;
 
-  constructor(io: Io, flags: { profile?: string | undefined; emulator?: boolean | undefined }) {
+  constructor(deps: CommandDeps, flags: { profile?: string | undefined; emulator?: boolean | undefined }) {
+    const { io } = deps;
+    this.deps = deps;
     this.redactor = io.redactor ?? new Redactor();
     this.io = { ...io, redactor: this.redactor };
     this.redactor.addUrl(io.env.STRAVA_BASE_URL).addUrl(io.env.STRAVA_API_BASE_URL);
@@ -108,7 +116,7 @@ export class Session {
       if (await this.usesEmulator()) {
         const { ensurePrivateDir } = await import('../node/private-files.ts');
         await ensurePrivateDir(join(this.configDir, 'emulator'));
-        const { startEmulator } = await import('../emulator/index.ts');
+        const startEmulator = this.deps.startEmulator ?? (await import('../emulator/index.ts')).startEmulator;
         const emulator = await startEmulator({ statePath: this.emulatorStatePath });
         return { oauthBaseUrl: emulator.url, apiBaseUrl: joinUrl(emulator.url, '/api/v3'), emulator };
       }
@@ -127,7 +135,7 @@ export class Session {
       const { emulator } = await this.endpoints();
       this.#credentials = { clientId: String(emulator!.clientId), clientSecret: emulator!.clientSecret, source: 'emulator' };
     } else {
-      this.#credentials = await resolveCredentials(this.io, await this.config(), { ...options, warn: this.warn });
+      this.#credentials = await resolveCredentials(this.io, await this.config(), { ...options, warn: this.warn, profileFile: profilePath(this.configDir, this.profile) });
     }
     this.redactor.addBasic(this.#credentials.clientId, this.#credentials.clientSecret);
     return this.#credentials;
@@ -143,12 +151,31 @@ export class Session {
     const limits = this.requestLimits(); // a bad value is refused before anything is asked or sent
     const { clientId, clientSecret } = await this.credentials(options);
     const { oauthBaseUrl } = await this.endpoints();
-    return { clientId, clientSecret, baseUrl: oauthBaseUrl, loginCommand: this.loginCommand(), ...limits };
+    return { clientId, clientSecret, baseUrl: oauthBaseUrl, loginCommand: this.loginCommand(), ...limits, ...this.injected() };
   }
 
-  /** A token manager for this profile's tokens. */
+  /** The fetch and clock the command was given, for core's calls and the API client. */
+  injected(): { fetch?: FetchLike; clock?: Clock } {
+    return { ...(this.deps.fetch && { fetch: this.deps.fetch }), ...(this.deps.clock && { clock: this.deps.clock }) };
+  }
+
+  /** A token manager for this profile's tokens; it needs the client secret (it may refresh). */
   async tokenManager(): Promise<TokenManager> {
     return new TokenManager({ store: await this.store(), key: this.profile, oauth: await this.oauthConfig() });
+  }
+
+  /**
+   * The profile's tokens for a command that only uses them: the client id and secret are looked
+   * up only if a refresh turns out to be needed, so a valid token works without the secret.
+   */
+  async tokens(): Promise<OnDemandTokens> {
+    return new OnDemandTokens({
+      store: await this.store(),
+      key: this.profile,
+      clock: this.deps.clock ?? systemClock,
+      loginCommand: this.loginCommand(),
+      manager: () => this.tokenManager(),
+    });
   }
 
   /** The command that logs this profile in again, for error messages. */
