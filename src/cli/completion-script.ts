@@ -12,6 +12,8 @@ export interface CompletionCommand {
   name: string;
   summary: string;
   flags: FlagSpecs;
+  /** What to offer for the command's arguments (not flags). */
+  args?: FlagCompletion;
   subcommands?: ReadonlyArray<{ name: string; summary: string; flags: FlagSpecs }>;
 }
 
@@ -55,7 +57,8 @@ function bash(commands: readonly CompletionCommand[]): string {
       }
       arms.push(`    "${command.name} ")\n      COMPREPLY=($(compgen -W ${single(command.subcommands.map((s) => s.name).join(' '))} -- "$cur")); return;;`);
     } else {
-      arms.push(`    "${command.name} "*)\n      case "$prev" in\n${bashValueCases(command.flags, '        ')}\n      esac\n      flags=${single(bashFlagWords(command.flags))};;`);
+      const args = command.args ? `\n      [[ $cur == -* ]] || { ${bashValues(command.args)}; }` : '';
+      arms.push(`    "${command.name} "*)\n      case "$prev" in\n${bashValueCases(command.flags, '        ')}\n      esac${args}\n      flags=${single(bashFlagWords(command.flags))};;`);
     }
   }
   const groups = commands.filter((c) => c.subcommands).map((c) => c.name);
@@ -76,21 +79,24 @@ _strava_auth_scopes() {
   if [[ $cur == *,* ]]; then prefix="\${cur%,*},"; word="\${cur##*,}"; fi
   COMPREPLY=($(compgen -P "$prefix" -W ${single(SCOPES.join(' '))} -- "$word"))
 }
-_strava_auth() {
+_strava_auth_words() {
   # The line up to the cursor, split on spaces: bash would split activity:read at the colon.
   local line
   if [[ -n \${COMP_LINE:-} ]]; then line="\${COMP_LINE:0:\${COMP_POINT:-\${#COMP_LINE}}}"; else line="\${COMP_WORDS[*]:0:COMP_CWORD+1}"; fi
-  local -a words
-  read -ra words <<< "$line"
-  local cur="" prev=""
-  if [[ $line == *" " ]]; then words+=(""); fi
-  cur="\${words[\${#words[@]}-1]}"
-  prev="\${words[\${#words[@]}-2]:-}"
-  local i w cmd="" sub="" n=$((\${#words[@]} - 1))
-  for ((i = 1; i < n; i++)); do
-    w="\${words[i]}"
+  # zsh (through bashcompinit) runs this too: no indexing, which differs between the two.
+  local -a words_
+  if [[ -n \${ZSH_VERSION:-} ]]; then eval 'words_=(\${=line})'; else read -ra words_ <<< "$line"; fi
+  if [[ $line == *" " ]]; then words_+=(""); fi
+  local w prev="" cmd="" sub="" skip=0 k=0 count=\${#words_[@]}
+  cur=""
+  for w in "\${words_[@]}"; do
+    k=$((k + 1))
+    prev="$cur"
+    cur="$w"
+    (( k == 1 || k == count )) && continue
+    if (( skip )); then skip=0; continue; fi
     case "$w" in
-      -p|--profile) ((i++)); continue;;
+      -p|--profile) skip=1; continue;;
       -*) continue;;
     esac
     if [[ -z $cmd ]]; then cmd="$w"
@@ -110,8 +116,13 @@ ${arms.join('\n')}
     *) return;;
   esac
   if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "$flags" -- "$cur")); fi
-  # bash replaces only the part after the last colon: drop what it keeps.
-  if [[ $cur == *:* && \${#COMPREPLY[@]} -gt 0 ]]; then
+}
+_strava_auth() {
+  local cur
+  _strava_auth_words
+  # bash replaces only the part after the last colon of the word: drop what it keeps. (zsh
+  # keeps the word whole, and filters the candidates itself: its compgen does not.)
+  if [[ -z \${ZSH_VERSION:-} && $cur == *:* && \${#COMPREPLY[@]} -gt 0 ]]; then
     local keep="\${cur%"\${cur##*:}"}"
     COMPREPLY=("\${COMPREPLY[@]#"$keep"}")
   fi
@@ -123,6 +134,7 @@ complete -o default -F _strava_auth strava-auth
 function zsh(commands: readonly CompletionCommand[]): string {
   return `#compdef strava-auth
 # strava-auth completion for zsh, through bashcompinit. Load it with: source <(strava-auth completion zsh)
+(( $+functions[compdef] )) || { autoload -U +X compinit && compinit -u }
 autoload -U +X bashcompinit && bashcompinit
 ${bash(commands).split('\n').slice(1).join('\n')}`;
 }
@@ -168,6 +180,7 @@ function fish(commands: readonly CompletionCommand[]): string {
       }
     } else {
       lines.push(...fishFlags(`__fish_seen_subcommand_from ${command.name}`, command.flags));
+      if (command.args) lines.push(`complete -c strava-auth -n ${single(`__fish_seen_subcommand_from ${command.name}`)}${fishValues(command.args)}`);
     }
   }
   return `${lines.join('\n')}\n`;
@@ -184,6 +197,7 @@ export function completionCommand(name: string, summary: string, spec: CommandSp
     name,
     summary,
     flags: spec.flags,
+    ...(spec.complete && { args: spec.complete }),
     ...(subs && { subcommands: subs.map(([sub, subSummary]) => ({ name: sub.name.split(' ').pop()!, summary: subSummary, flags: sub.flags })) }),
   };
 }

@@ -27,6 +27,8 @@ export interface CommandSpec<F extends FlagSpecs = FlagSpecs> {
   name: string;
   /** Positional arguments as the usage line shows them, e.g. `FILE` or `[METHOD] PATH`; none when absent. */
   args?: string;
+  /** What a shell offers for those arguments. */
+  complete?: FlagCompletion;
   /** What the command does: paragraphs shown under the usage line. */
   description: string;
   flags: F;

@@ -10,6 +10,7 @@ import { UsageError } from '../usage-error.ts';
 export const spec = {
   name: 'completion',
   args: 'bash|zsh|fish',
+  complete: ['bash', 'zsh', 'fish'],
   description: `Prints a completion script for your shell: commands, flags, profile names (from the token
 directory) and scope names.`,
   flags: {},
@@ -22,9 +23,7 @@ directory) and scope names.`,
 /** Every command's spec, loaded (completion is the one place that needs them all). */
 export async function completionCommands(): Promise<CompletionCommand[]> {
   return Promise.all(
-    Object.entries(COMMANDS)
-      .filter(([name]) => name !== 'completion')
-      .map(async ([name, entry]) => {
+    Object.entries(COMMANDS).map(async ([name, entry]) => {
         const loaded = await entry.load();
         if (!isGroup(loaded)) return completionCommand(name, entry.summary, loaded.spec);
         const subs = await Promise.all(

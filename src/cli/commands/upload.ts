@@ -12,6 +12,7 @@ import { withSession } from '../with-session.ts';
 export const spec = {
   name: 'upload',
   args: 'FILE',
+  complete: 'files',
   description: `Uploads an activity file (FIT, GPX or TCX, optionally gzipped) and waits until Strava has turned
 it into an activity, with a progress line on stderr. Prints the new activity's id on stdout.
 Needs the activity:write scope (strava-auth login --scope activity:write).`,
