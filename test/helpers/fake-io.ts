@@ -53,7 +53,10 @@ export async function fakeCli(t: TestContext, env: NodeJS.ProcessEnv = {}): Prom
       const stdin = options.stdin === undefined ? new PassThrough() : Readable.from([options.stdin]);
       if (options.stdin === undefined) (stdin as PassThrough).end();
       const io: Io = { stdout, stderr, stdin, env: { ...baseEnv, ...options.env }, cwd: home };
-      const code = await main(args, { ...options.deps, io });
+      // The "browser" follows the consent URL like a browser would: it lands on the callback when
+      // the emulator's consent is set to approve (tests that need a click pass their own opener).
+      const openBrowser = async (url: string) => (void fetch(url).catch(() => {}), true);
+      const code = await main(args, { openBrowser, ...options.deps, io });
       return { code, stdout: stdout.text(), stderr: stderr.text() };
     },
   };
