@@ -142,6 +142,15 @@ describe('a secret only when needed', () => {
     assert.match(logout.stderr, /Logged out .* forgotten here only \(--local\)\.\n$/);
   });
 
+  test('url needs only the client id', async (t) => {
+    const emu = await startTestEmulator(t);
+    const cli = await fakeCli(t, { STRAVA_BASE_URL: emu.url, STRAVA_CLIENT_ID: String(emu.clientId) });
+    const result = await cli.run(['url', '--redirect-uri', 'http://localhost:5000/cb']);
+    assert.equal(result.code, 0, result.stderr);
+    assert.ok(result.stdout.startsWith(`${emu.url}/oauth/authorize?client_id=${emu.clientId}&`), result.stdout);
+    assert.equal(result.stderr, "Then: strava-auth exchange '<the address you land on>'\n");
+  });
+
   test('a refresh without the secret says where it was looked for and how to keep it', async (t) => {
     const { cli } = await loggedIn(t);
     const later = new ManualClock();

@@ -49,7 +49,7 @@ async function dotEnv(cwd: string, warn: Warn): Promise<Record<string, string>> 
 export async function resolveCredentials(
   io: Io,
   profile: ProfileConfig | undefined,
-  options: { prompt: boolean; warn?: Warn; profileFile?: string },
+  options: { prompt: boolean; warn?: Warn; profileFile?: string; /** false: only the id is needed (an authorize URL); the secret is '' when not found. */ secret?: boolean },
 ): Promise<Credentials> {
   const file = await dotEnv(io.cwd, options.warn ?? (() => {}));
   const sources: Array<[Credentials['source'], Partial<Record<'id' | 'secret', string | undefined>>]> = [
@@ -72,6 +72,7 @@ export async function resolveCredentials(
     source = 'prompt';
   }
   if (!/^\d+$/.test(clientId)) throw new MissingCredentialsError(`valid Strava client id (a number; got "${clientId}")`, where);
+  if (!clientSecret && options.secret === false) return { clientId, clientSecret: '', source };
   if (!clientSecret) {
     if (!canAsk) throw new MissingCredentialsError('Strava client secret (STRAVA_CLIENT_SECRET)', where);
     clientSecret = await ask(io, 'Client Secret (not shown): ', { secret: true });

@@ -141,6 +141,17 @@ export class Session {
     return this.#credentials;
   }
 
+  /**
+   * The app's client id alone, for what needs no secret (an authorize URL): the secret is not
+   * asked for, and nothing is cached, so a later call that needs it still looks for it.
+   */
+  async clientId(options: { prompt: boolean } = { prompt: false }): Promise<string> {
+    if (this.#credentials || (await this.usesEmulator())) return (await this.credentials()).clientId;
+    const found = await resolveCredentials(this.io, await this.config(), { ...options, warn: this.warn, profileFile: profilePath(this.configDir, this.profile), secret: false });
+    if (found.clientSecret) this.redactor.addBasic(found.clientId, found.clientSecret);
+    return found.clientId;
+  }
+
   /** The bound of every request and the cap of every response (STRAVA_AUTH_TIMEOUT, STRAVA_AUTH_MAX_RESPONSE_MB). */
   requestLimits(): CliRequestLimits {
     return requestLimitsFromEnv(this.io.env);

@@ -53,9 +53,17 @@ export async function fakeCli(t: TestContext, env: NodeJS.ProcessEnv = {}): Prom
       const stdin = options.stdin === undefined ? new PassThrough() : Readable.from([options.stdin]);
       if (options.stdin === undefined) (stdin as PassThrough).end();
       const io: Io = { stdout, stderr, stdin, env: { ...baseEnv, ...options.env }, cwd: home };
-      // The "browser" follows the consent URL like a browser would: it lands on the callback when
-      // the emulator's consent is set to approve (tests that need a click pass their own opener).
-      const openBrowser = async (url: string) => (void fetch(url).catch(() => {}), true);
+      // The "browser": when the consent page answers at once (the emulator's consent set to
+      // approve) it follows the redirect to the callback; a page that waits for a click counts
+      // as no browser, so `--emulator` approves by itself and others print the URL to paste.
+      const openBrowser = async (url: string) => {
+        const consent = await fetch(url, { redirect: 'manual' });
+        const location = consent.headers.get('location');
+        await consent.body?.cancel();
+        if (consent.status < 300 || consent.status > 399 || !location) return false;
+        void fetch(new URL(location, url)).catch(() => {});
+        return true;
+      };
       const code = await main(args, { openBrowser, ...options.deps, io });
       return { code, stdout: stdout.text(), stderr: stderr.text() };
     },

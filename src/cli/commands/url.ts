@@ -59,7 +59,7 @@ export const command: Command<UrlOptions> = {
           'The built-in emulator only runs while a command runs, so its URLs would lead nowhere. Start one that stays up (strava-auth emulator) and point at it with STRAVA_BASE_URL, or use strava-auth login --emulator.',
         );
       }
-      const { clientId } = await session.credentials({ prompt: true });
+      const clientId = await session.clientId({ prompt: true });
       const { oauthBaseUrl } = await session.endpoints();
       const { url, state } = buildAuthorizationUrl({
         clientId,
