@@ -1,6 +1,5 @@
 import type { Command, CommandDeps, CommandGroup } from './command.ts';
 import { COMMANDS, isGroup } from './command-table.ts';
-import { didYouMean } from './did-you-mean.ts';
 import { EXIT } from './exit-codes.ts';
 import { processIo } from './io.ts';
 import { redactingIo } from './redacting-io.ts';
@@ -65,6 +64,7 @@ async function runCommand(loaded: Command | CommandGroup, name: string, argv: st
     const load = sub === undefined ? undefined : loaded.subcommands[sub];
     if (load) return runCommand(await load(), `${name} ${sub}`, rest, deps);
     if (sub === '--help' || sub === '-h') throw new HelpRequested(loaded.spec);
+    const { didYouMean } = await import('./did-you-mean.ts');
     const names = Object.keys(loaded.subcommands);
     const choices = `${names.slice(0, -1).join(', ')} or ${names.at(-1)}`;
     throw new UsageError(
@@ -110,6 +110,7 @@ export async function main(argv: string[], deps: CommandDeps = { io: processIo()
   }
   const entry = COMMANDS[name];
   if (!entry) {
+    const { didYouMean } = await import('./did-you-mean.ts');
     const hint = didYouMean(name, Object.keys(COMMANDS).concat('help'));
     io.stderr.write(`error: unknown command "${name}"${hint}\nRun strava-auth --help to see the commands.\n`);
     return EXIT.usage;
