@@ -168,6 +168,36 @@ describe('a secret only when needed', () => {
   });
 });
 
+describe('commands against the emulator, in-process', () => {
+  test('logout revokes at Strava with the secret, and without it says what it needs', async (t) => {
+    const { cli, app, emu } = await loggedIn(t);
+    const refused = await cli.run(['logout']);
+    assert.equal(refused.stdout, '');
+    assert.match(refused.stderr, /^error: No Strava client secret \(STRAVA_CLIENT_SECRET\) is configured \(looked in the environment, /);
+    assert.equal((await cli.run(['status'])).code, 0, 'the tokens are kept');
+    const done = await cli.run(['logout'], { env: app });
+    assert.equal(done.code, 0, done.stderr);
+    assert.equal(done.stdout, '');
+    assert.equal(done.stderr, '✓ Logged out Marta Lindqvist (athlete 1) from profile "default": revoked at Strava.\n');
+    assert.equal(emu.stats().calls['POST /oauth/revoke'], 1);
+  });
+
+  test('refresh --json: one JSON line on stdout, a sentence on stderr', async (t) => {
+    const { cli, app } = await loggedIn(t);
+    const result = await cli.run(['refresh', '--json'], { env: app });
+    assert.equal(result.code, 0, result.stderr);
+    const json = JSON.parse(result.stdout);
+    assert.deepEqual(Object.keys(json), ['profile', 'expiresAt', 'accessTokenRenewed', 'refreshTokenRotated']);
+    assert.equal(json.profile, 'default');
+    assert.match(result.stderr, /^✓ Refreshed profile "default": access token (renewed|unchanged .*), expires in .*; refresh token (rotated and saved|unchanged)\.\n$/);
+  });
+
+  test('scopes --for: exact lines', async (t) => {
+    const result = await (await fakeCli(t)).run(['scopes', '--for', 'POST /uploads']);
+    assert.deepEqual(result, { code: 0, stdout: 'POST /uploads needs activity:write\n', stderr: '' });
+  });
+});
+
 describe('profiles and status', () => {
   test('-p NAME before the command picks the profile', async (t) => {
     const { cli } = await loggedIn(t, 'work');
