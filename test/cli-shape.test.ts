@@ -161,7 +161,7 @@ describe('a secret only when needed', () => {
     const profileFile = join(cli.configDir, 'profiles', 'default.json');
     assert.equal(
       result.stderr,
-      `error: No Strava client secret (STRAVA_CLIENT_SECRET) is configured (looked in the environment, ${join(cli.home, '.env')}, the profile file ${profileFile}). ` +
+      `error: No Strava client secret (STRAVA_CLIENT_SECRET) is configured, and refreshing the token needs it (looked in the environment, ${join(cli.home, '.env')}, the profile file ${profileFile}). ` +
         'Set STRAVA_CLIENT_ID and STRAVA_CLIENT_SECRET (export them in your shell profile, or put them in ./.env), or run strava-auth login in a terminal, which asks for them and saves them in the profile (mode 0600). ' +
         'Your API application is on https://www.strava.com/settings/api; to try strava-auth without a Strava account: strava-auth login --emulator\n',
     );
@@ -173,7 +173,7 @@ describe('commands against the emulator, in-process', () => {
     const { cli, app, emu } = await loggedIn(t);
     const refused = await cli.run(['logout']);
     assert.equal(refused.stdout, '');
-    assert.match(refused.stderr, /^error: No Strava client secret \(STRAVA_CLIENT_SECRET\) is configured \(looked in the environment, /);
+    assert.match(refused.stderr, /^error: No Strava client secret \(STRAVA_CLIENT_SECRET\) is configured, and revoking access at Strava needs it \(looked in the environment, /);
     assert.equal((await cli.run(['status'])).code, 0, 'the tokens are kept');
     const done = await cli.run(['logout'], { env: app });
     assert.equal(done.code, 0, done.stderr);

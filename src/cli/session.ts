@@ -129,7 +129,7 @@ export class Session {
   }
 
   /** The app's client id and secret (see resolveCredentials); the emulator's own app in emulator mode. */
-  async credentials(options: { prompt: boolean } = { prompt: false }): Promise<Credentials> {
+  async credentials(options: { prompt: boolean; purpose?: string } = { prompt: false }): Promise<Credentials> {
     if (this.#credentials) return this.#credentials;
     if (await this.usesEmulator()) {
       const { emulator } = await this.endpoints();
@@ -158,7 +158,7 @@ export class Session {
   }
 
   /** The OAuth settings for core's token calls. */
-  async oauthConfig(options: { prompt: boolean } = { prompt: false }): Promise<OAuthConfig> {
+  async oauthConfig(options: { prompt: boolean; purpose?: string } = { prompt: false }): Promise<OAuthConfig> {
     const limits = this.requestLimits(); // a bad value is refused before anything is asked or sent
     const { clientId, clientSecret } = await this.credentials(options);
     const { oauthBaseUrl } = await this.endpoints();
@@ -172,7 +172,7 @@ export class Session {
 
   /** A token manager for this profile's tokens; it needs the client secret (it may refresh). */
   async tokenManager(): Promise<TokenManager> {
-    return new TokenManager({ store: await this.store(), key: this.profile, oauth: await this.oauthConfig() });
+    return new TokenManager({ store: await this.store(), key: this.profile, oauth: await this.oauthConfig({ prompt: false, purpose: 'refreshing the token' }) });
   }
 
   /**

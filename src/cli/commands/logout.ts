@@ -50,7 +50,7 @@ export const command: Command<LogoutOptions> = {
       const tokens = TokenSet.fromData(record.tokens);
       let how = 'forgotten here only (--local)';
       if (!values.local) {
-        const oauth = await session.oauthConfig();
+        const oauth = await session.oauthConfig({ prompt: false, purpose: 'revoking access at Strava' });
         try {
           await revokeToken(oauth, tokens.refreshToken, 'refresh_token');
           how = 'revoked at Strava';
