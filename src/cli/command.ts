@@ -18,7 +18,7 @@ export interface CommandDeps {
   openBrowser?: (url: string, env: NodeJS.ProcessEnv) => Promise<boolean>;
   /** Starts the built-in emulator for `--emulator` runs. */
   startEmulator?: (options: EmulatorOptions) => Promise<Emulator>;
-  /** Ends waits early (main aborts it on Ctrl-C). */
+  /** Ends waits early, as Ctrl-C does (tests pass one; without it, a waiting command listens for SIGINT itself). */
   signal?: AbortSignal;
 }
 
