@@ -9,7 +9,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, test, type TestContext } from 'node:test';
 import { Readable, Writable } from 'node:stream';
-import { apiCommand } from '../src/cli/commands/api.ts';
+import { command as apiCommand } from '../src/cli/commands/api.ts';
 import type { Io } from '../src/cli/io.ts';
 import { ManualClock } from '../src/core/clock.ts';
 import type { EmulatorOptions } from '../src/emulator/index.ts';
@@ -288,7 +288,7 @@ describe('api --wait on a manual clock', () => {
       clock.advance(ms / 1000);
     };
     const { io, out } = fakeIo(cli.env, cli.home, false);
-    const code = await apiCommand({ clock, sleep }).run(['athlete', '--wait', '--jq', '.id'], io);
+    const code = await apiCommand.run(await apiCommand.parse(['athlete', '--wait', '--jq', '.id'], io), { io, clock, sleep });
     assert.equal(code, 0, out.stderr);
     assert.equal(out.stdout, '1\n');
     const lines = out.stderr.split('\n').filter(Boolean);
@@ -311,7 +311,7 @@ describe('api --wait on a manual clock', () => {
     emu.faults.set({ rateLimitBurst: { count: 1 } });
     const clock = new ManualClock({ frozen: true, start: Date.parse('2026-11-30T10:22:47.000Z') });
     const { io, out } = fakeIo(cli.env, cli.home, false);
-    const code = await apiCommand({ clock, sleep: async () => assert.fail('no sleep without --wait') }).run(['athlete'], io);
+    const code = await apiCommand.run(await apiCommand.parse(['athlete'], io), { io, clock, sleep: async () => assert.fail('no sleep without --wait') });
     assert.equal(code, 5);
     assert.equal(
       out.stderr,

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, test, type TestContext } from 'node:test';
 import type { EmulatorOptions } from '../src/emulator/index.ts';
-import { ROOT, cliSandbox } from './helpers/cli.ts';
+import { ROOT } from './helpers/cli.ts';
+import { fakeCli } from './helpers/fake-io.ts';
 import { startTestEmulator } from './helpers/emulator.ts';
 
 const UPLOADS = join(ROOT, 'test', 'fixtures', 'uploads');
@@ -10,7 +11,7 @@ const UPLOADS = join(ROOT, 'test', 'fixtures', 'uploads');
 /** An emulator, and a CLI logged in to it with `scope` (consent approved as asked). */
 async function loggedIn(t: TestContext, scope: string, options: EmulatorOptions = {}) {
   const emu = await startTestEmulator(t, options);
-  const cli = await cliSandbox(t, { STRAVA_BASE_URL: emu.url, STRAVA_CLIENT_ID: String(emu.clientId), STRAVA_CLIENT_SECRET: emu.clientSecret });
+  const cli = await fakeCli(t, { STRAVA_BASE_URL: emu.url, STRAVA_CLIENT_ID: String(emu.clientId), STRAVA_CLIENT_SECRET: emu.clientSecret });
   emu.setConsent({ policy: 'approve' });
   const login = await cli.run(['login', '--scope', scope]);
   assert.equal(login.code, 0, login.stderr);

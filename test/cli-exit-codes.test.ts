@@ -24,7 +24,7 @@ const rows: Row[] = [
     situation: 'an unknown scope',
     args: ['login', '--scope', 'activty:write', '--force'],
     code: 2,
-    stderr: /^error: --scope: Unknown Strava scope: "activty:write"\. Valid scopes are [^\n]*\(comma or space separated\)\. For example: --scope read,activity:read_all\n/,
+    stderr: /^error: --scope: Unknown Strava scope: "activty:write"\. Did you mean activity:write\? Valid scopes are [^\n]*\(comma or space separated\)\. For example: --scope read,activity:read_all\n/,
   },
   {
     situation: 'uploading a file that is not an activity',
@@ -37,7 +37,7 @@ const rows: Row[] = [
     args: ['refresh'],
     env: { STRAVA_CLIENT_ID: '', STRAVA_CLIENT_SECRET: '' },
     code: 2,
-    stderr: /^error: No Strava client secret \(STRAVA_CLIENT_SECRET\) is configured\./,
+    stderr: /^error: No Strava client secret \(STRAVA_CLIENT_SECRET\) is configured, and refreshing the token needs it \(looked in the environment, /,
   },
   {
     situation: 'Strava refuses the client secret',

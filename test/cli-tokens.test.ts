@@ -112,7 +112,7 @@ describe('strava-auth tokens migrate', () => {
       [['tokens', 'migrate', '--from', source, '--to', 'file:'], '"file:" names no directory.'],
       [['tokens'], 'tokens needs a subcommand: migrate or reencrypt.'],
       [['tokens', 'copy'], '"copy" is not a tokens subcommand; use migrate or reencrypt.'],
-      [['tokens', 'migrate', '--form', source], "Unknown option '--form'"],
+      [['tokens', 'migrate', '--form', source], 'unknown flag --form for tokens migrate; did you mean --from?'],
     ];
     for (const [args, message] of cases) {
       const result = await cli.run(args);

@@ -4,14 +4,14 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test, type TestContext } from 'node:test';
-import { cliSandbox } from './helpers/cli.ts';
+import { fakeCli } from './helpers/fake-io.ts';
 import { startCallbackServer } from './helpers/callback-server.ts';
 import { startTestEmulator } from './helpers/emulator.ts';
 
 async function setup(t: TestContext, secret?: string) {
   const emu = await startTestEmulator(t, { webhooks: { sleep: async () => {} } });
   const callback = await startCallbackServer(t);
-  const cli = await cliSandbox(t, {
+  const cli = await fakeCli(t, {
     STRAVA_BASE_URL: emu.url,
     STRAVA_CLIENT_ID: String(emu.clientId),
     STRAVA_CLIENT_SECRET: secret ?? emu.clientSecret,
@@ -124,7 +124,7 @@ describe('strava-auth webhooks', () => {
 
   test('--emulator: the in-process emulator checks the callback, and the subscription outlives the command', async (t) => {
     const callback = await startCallbackServer(t);
-    const cli = await cliSandbox(t);
+    const cli = await fakeCli(t);
     const created = await cli.run(['webhooks', 'create', '--emulator', '--callback-url', callback.url, '--verify-token', 'emu-token']);
     assert.equal(created.code, 0, created.stderr);
     assert.equal(callback.received.length, 1);
@@ -133,7 +133,7 @@ describe('strava-auth webhooks', () => {
   });
 
   test('Strava unreachable: exit 6', async (t) => {
-    const cli = await cliSandbox(t, { STRAVA_BASE_URL: 'http://127.0.0.1:1', STRAVA_CLIENT_ID: '1', STRAVA_CLIENT_SECRET: 'secret-value-1' });
+    const cli = await fakeCli(t, { STRAVA_BASE_URL: 'http://127.0.0.1:1', STRAVA_CLIENT_ID: '1', STRAVA_CLIENT_SECRET: 'secret-value-1' });
     const result = await cli.run(['webhooks', 'list']);
     assert.equal(result.code, 6, result.stderr);
   });

@@ -88,7 +88,7 @@ const samples: Record<string, () => StravaAuthError> = {
   UpstreamError: () => new serverEntry.UpstreamError(5, new Error('down')),
   // Not exported by an entry point, thrown all the same:
   UsageError: () => new UsageError('Unknown flag --nope.'),
-  MissingCredentialsError: () => new MissingCredentialsError('Strava client id (STRAVA_CLIENT_ID)'),
+  MissingCredentialsError: () => new MissingCredentialsError('Strava client id (STRAVA_CLIENT_ID)', { cwd: '/tmp' }),
   CorruptProfileError: () => new CorruptProfileError('/tmp/default.json', 'not valid JSON'),
   LoginTimeoutError: () => new LoginTimeoutError(300),
   RequestRejectedError: () => new RequestRejectedError(400, 'target', 'The request target is malformed.'),

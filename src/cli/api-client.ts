@@ -17,10 +17,11 @@ export interface ClientWaitOptions {
  * STRAVA_BASE_URL, or Strava's), and login commands that name the profile.
  */
 export async function clientFor(session: Session, options: ClientWaitOptions = {}): Promise<StravaClient> {
-  const [tokens, { apiBaseUrl }] = await Promise.all([session.tokenManager(), session.endpoints()]);
+  const [tokens, { apiBaseUrl }] = await Promise.all([session.tokens(), session.endpoints()]);
   return new StravaClient({
     tokens,
     apiBaseUrl,
+    ...session.injected(),
     ...session.requestLimits(),
     loginCommand: (scopes) => session.loginCommand(scopes),
     rateLimit: { wait: options.waitOnRateLimit ?? false },

@@ -13,13 +13,18 @@ export interface Credentials {
   source: 'environment' | '.env' | 'profile' | 'prompt' | 'emulator';
 }
 
-/** No client id or secret anywhere, and no terminal to ask on. */
+/**
+ * No client id or secret anywhere, and no terminal to ask on. Says where each was looked for and
+ * how to keep it, so the next shell finds it.
+ */
 export class MissingCredentialsError extends StravaAuthError {
-  constructor(missing: string) {
-    super(`No ${missing} is configured.`, {
+  constructor(missing: string, where: { cwd: string; profileFile?: string | undefined; purpose?: string | undefined }) {
+    const places = ['the environment', `${join(where.cwd, '.env')}`, ...(where.profileFile ? [`the profile file ${where.profileFile}`] : [])];
+    const why = where.purpose ? `, and ${where.purpose} needs it` : '';
+    super(`No ${missing} is configured${why} (looked in ${places.join(', ')}).`, {
       code: 'missing_credentials',
       remedy:
-        'Create an API application on https://www.strava.com/settings/api, then set STRAVA_CLIENT_ID and STRAVA_CLIENT_SECRET (or put them in ./.env), or run strava-auth login in a terminal to be asked. To try strava-auth without a Strava account: strava-auth login --emulator',
+        'Set STRAVA_CLIENT_ID and STRAVA_CLIENT_SECRET (export them in your shell profile, or put them in ./.env), or run strava-auth login in a terminal, which asks for them and saves them in the profile (mode 0600). Your API application is on https://www.strava.com/settings/api; to try strava-auth without a Strava account: strava-auth login --emulator',
     });
   }
 }
@@ -45,7 +50,7 @@ async function dotEnv(cwd: string, warn: Warn): Promise<Record<string, string>> 
 export async function resolveCredentials(
   io: Io,
   profile: ProfileConfig | undefined,
-  options: { prompt: boolean; warn?: Warn },
+  options: { prompt: boolean; warn?: Warn; profileFile?: string; /** false: only the id is needed (an authorize URL); the secret is '' when not found. */ secret?: boolean; /** What the secret is for, in the error when it is missing: "refreshing the token". */ purpose?: string },
 ): Promise<Credentials> {
   const file = await dotEnv(io.cwd, options.warn ?? (() => {}));
   const sources: Array<[Credentials['source'], Partial<Record<'id' | 'secret', string | undefined>>]> = [
@@ -59,19 +64,21 @@ export async function resolveCredentials(
   let clientId = id?.[1].id?.trim();
   let clientSecret = secret?.[1].secret?.trim();
   let source: Credentials['source'] = secret?.[0] ?? id?.[0] ?? 'prompt';
+  const where = { cwd: io.cwd, profileFile: options.profileFile, purpose: options.purpose };
   const canAsk = options.prompt && Boolean(io.stdin.isTTY) && Boolean(io.stderr.isTTY);
   if (!clientId) {
-    if (!canAsk) throw new MissingCredentialsError('Strava client id (STRAVA_CLIENT_ID)');
+    if (!canAsk) throw new MissingCredentialsError('Strava client id (STRAVA_CLIENT_ID)', where);
     io.stderr.write('Your Strava API application is on https://www.strava.com/settings/api\n');
     clientId = await ask(io, 'Client ID: ');
     source = 'prompt';
   }
-  if (!/^\d+$/.test(clientId)) throw new MissingCredentialsError(`valid Strava client id (a number; got "${clientId}")`);
+  if (!/^\d+$/.test(clientId)) throw new MissingCredentialsError(`valid Strava client id (a number; got "${clientId}")`, where);
+  if (!clientSecret && options.secret === false) return { clientId, clientSecret: '', source };
   if (!clientSecret) {
-    if (!canAsk) throw new MissingCredentialsError('Strava client secret (STRAVA_CLIENT_SECRET)');
+    if (!canAsk) throw new MissingCredentialsError('Strava client secret (STRAVA_CLIENT_SECRET)', where);
     clientSecret = await ask(io, 'Client Secret (not shown): ', { secret: true });
     source = 'prompt';
-    if (!clientSecret) throw new MissingCredentialsError('Strava client secret');
+    if (!clientSecret) throw new MissingCredentialsError('Strava client secret', where);
   }
   return { clientId, clientSecret, source };
 }

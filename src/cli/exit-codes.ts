@@ -115,3 +115,6 @@ export const EXIT_CODES_HELP = `Exit codes:
   6    Strava (or STRAVA_BASE_URL, or the token store) unreachable, or a 5xx
   7    Strava refused the request (client id/secret, code, not found, other 4xx)
   130  interrupted (Ctrl-C) or timed out`;
+
+/** Where each command's help sends the reader for the table above (printed once, by `strava-auth help exit-codes`). */
+export const EXIT_CODES_POINTER = 'Exit codes: run strava-auth help exit-codes';

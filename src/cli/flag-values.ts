@@ -5,6 +5,7 @@
 import { InvalidScopeError } from '../core/errors/invalid-scope-error.ts';
 import { parseScopes, type Scope } from '../core/scopes.ts';
 import { apiPathProblem } from '../client/api-path.ts';
+import { closest } from './did-you-mean.ts';
 import type { Io } from './io.ts';
 import { styleFor } from './style.ts';
 import { UsageError } from './usage-error.ts';
@@ -15,7 +16,14 @@ export function scopeFlag(value: string, io: Io): Scope[] {
     return parseScopes(value, (warning) => io.stderr.write(`${styleFor(io).yellow('warning:')} ${warning}\n`));
   } catch (error) {
     if (!(error instanceof InvalidScopeError)) throw error;
-    throw new UsageError(`--scope: ${error.message} For example: --scope read,activity:read_all`);
+    const hints = error.invalid.map((name) => ({ name, match: closest(name, error.valid) })).filter(({ match }) => match);
+    const hint =
+      hints.length === 1 && error.invalid.length === 1
+        ? `Did you mean ${hints[0]!.match}? `
+        : hints.length
+          ? `Did you mean ${hints.map(({ name, match }) => `${match} (for ${JSON.stringify(name)})`).join(', ')}? `
+          : '';
+    throw new UsageError(`--scope: ${error.message.replace(error.remedy, `${hint}${error.remedy}`)} For example: --scope read,activity:read_all`);
   }
 }
 

@@ -1,33 +1,11 @@
-import { EXIT, EXIT_CODES_HELP } from './exit-codes.ts';
-import { processIo, type Io } from './io.ts';
+import type { Command, CommandDeps, CommandGroup } from './command.ts';
+import { COMMANDS, isGroup } from './command-table.ts';
+import { EXIT } from './exit-codes.ts';
+import { processIo } from './io.ts';
 import { redactingIo } from './redacting-io.ts';
-import { HelpRequested } from './usage-error.ts';
+import { HelpRequested, UsageError } from './usage-error.ts';
 
-/** A command module: `run` takes the arguments after the command name. */
-export interface Command {
-  summary: string;
-  run(argv: string[], io: Io): Promise<number>;
-}
-
-// Loaded on demand so `strava-auth token` pays only for what it uses. `rawStdout`: the command's
-// stdout is passed through unredacted (`token` prints the token asked for; `api` prints the data
-// byte for byte); stderr is always redacted.
-const COMMANDS: Record<string, { summary: string; load: () => Promise<Command>; rawStdout?: boolean }> = {
-  login: { summary: 'Log in to Strava in the browser and store the tokens', load: () => import('./commands/login.ts').then((m) => m.command) },
-  token: { summary: 'Print a valid access token (refreshing it if needed)', load: () => import('./commands/token.ts').then((m) => m.command), rawStdout: true },
-  status: { summary: 'Show who is logged in, the scopes and when the token expires', load: () => import('./commands/status.ts').then((m) => m.command) },
-  refresh: { summary: 'Refresh the tokens now', load: () => import('./commands/refresh.ts').then((m) => m.command) },
-  logout: { summary: 'Revoke access at Strava and forget the tokens', load: () => import('./commands/logout.ts').then((m) => m.command) },
-  api: { summary: 'Call the Strava API with the stored token', load: () => import('./commands/api.ts').then((m) => m.command), rawStdout: true },
-  upload: { summary: 'Upload a FIT, GPX or TCX file and wait for the activity', load: () => import('./commands/upload.ts').then((m) => m.command) },
-  scopes: { summary: 'List the scopes and what each endpoint needs', load: () => import('./commands/scopes.ts').then((m) => m.command) },
-  url: { summary: 'Print an authorize URL for a redirect URI of your choosing', load: () => import('./commands/url.ts').then((m) => m.command) },
-  exchange: { summary: 'Exchange a code (or the redirected URL) for tokens', load: () => import('./commands/exchange.ts').then((m) => m.command) },
-  emulator: { summary: 'Run the built-in Strava emulator on 127.0.0.1', load: () => import('./commands/emulator.ts').then((m) => m.command) },
-  tokens: { summary: 'Move tokens between stores, or re-encrypt a store after a key rotation', load: () => import('./commands/tokens.ts').then((m) => m.command) },
-  serve: { summary: 'Run the token service for many athletes (connect, token API, webhooks)', load: () => import('./commands/serve.ts').then((m) => m.command) },
-  webhooks: { summary: 'Create, list or delete the push subscription (webhook events)', load: () => import('./commands/webhooks.ts').then((m) => m.command) },
-};
+export type { Command } from './command.ts';
 
 function usage(): string {
   const width = Math.max(...Object.keys(COMMANDS).map((name) => name.length));
@@ -36,15 +14,15 @@ function usage(): string {
     .join('\n');
   return `strava-auth: Strava API tokens with the right scopes, from the command line.
 
-Usage: strava-auth <command> [flags]
+Usage: strava-auth [-p NAME] <command> [flags]
 
 Commands:
 ${list}
 
-Flags every command takes:
-  -p, --profile NAME   use profile NAME (default: $STRAVA_PROFILE or "default")
+Flags most commands take:
+  -p, --profile NAME   use profile NAME (default: $STRAVA_PROFILE or "default"); also before the command
       --emulator       use the built-in Strava emulator (no Strava account needed)
-  -h, --help           show help for the command
+  -h, --help           show help for the command (or: strava-auth help COMMAND)
 
 Environment:
   STRAVA_CLIENT_ID, STRAVA_CLIENT_SECRET   your API application (also read from ./.env)
@@ -57,22 +35,72 @@ Environment:
   STRAVA_AUTH_ENCRYPTION_KEY               encrypt stored tokens with this key (32 bytes, base64)
   STRAVA_AUTH_ENCRYPTION_OLD_KEYS          retired keys, still read during a rotation (comma-separated)
   STRAVA_WEBHOOK_VERIFY_TOKEN              the verify token of the push subscription (webhooks create, serve)
-  NO_COLOR                                 no colours
+  NO_COLOR                                 no colours, no spinner
 
-${EXIT_CODES_HELP}
+Exit codes: strava-auth help exit-codes
+Shell completion: strava-auth completion bash|zsh|fish
 
 Start with: strava-auth login --emulator   (then: strava-auth token, strava-auth status)
 `;
 }
 
+/**
+ * `-p NAME` / `--profile NAME` before the command (`strava-auth -p work token`): taken off the
+ * command line and passed on as STRAVA_PROFILE, which every command reads the same way.
+ */
+function globalProfile(argv: string[]): { argv: string[]; profile?: string } {
+  const [first, second] = argv;
+  const inline = first?.startsWith('--profile=') ? first.slice('--profile='.length) : undefined;
+  if (inline !== undefined) return { argv: argv.slice(1), profile: inline };
+  if ((first === '-p' || first === '--profile') && second !== undefined) return { argv: argv.slice(2), profile: second };
+  if (first === '-p' || first === '--profile') throw new UsageError(`flag ${first} needs a value (NAME) before the command`);
+  return { argv };
+}
+
+/** Parses and runs one command (or a group's subcommand); `--help` prints the help generated from its spec. */
+async function runCommand(loaded: Command | CommandGroup, name: string, argv: string[], deps: CommandDeps): Promise<number> {
+  if (isGroup(loaded)) {
+    const [sub, ...rest] = argv;
+    const load = sub === undefined ? undefined : loaded.subcommands[sub];
+    if (load) return runCommand(await load(), `${name} ${sub}`, rest, deps);
+    if (sub === '--help' || sub === '-h') throw new HelpRequested(loaded.spec);
+    const { didYouMean } = await import('./did-you-mean.ts');
+    const names = Object.keys(loaded.subcommands);
+    const choices = `${names.slice(0, -1).join(', ')} or ${names.at(-1)}`;
+    throw new UsageError(
+      sub === undefined
+        ? `${name} needs a subcommand: ${choices}.`
+        : `"${sub}" is not a ${name} subcommand${didYouMean(sub, names) || `; use ${choices}.`}`,
+    );
+  }
+  return loaded.run(await loaded.parse(argv, deps.io), deps);
+}
+
 /** Runs the command line; returns the exit code. */
-export async function main(argv: string[], io: Io = processIo()): Promise<number> {
+export async function main(argv: string[], deps: CommandDeps = { io: processIo() }): Promise<number> {
+  let io = deps.io;
+  try {
+    const global = globalProfile(argv);
+    if (global.profile !== undefined) {
+      const { profileName } = await import('./profile.ts');
+      io = { ...io, env: { ...io.env, STRAVA_PROFILE: profileName(global.profile, {}) } };
+    }
+    argv = global.argv;
+  } catch (error) {
+    const { reportError } = await import('./error-report.ts');
+    return reportError(io, error);
+  }
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     const topic = name === 'help' ? rest[0] : undefined;
-    if (topic && COMMANDS[topic]) return main([topic, '--help'], io);
+    if (topic === 'exit-codes') {
+      const { EXIT_CODES_HELP } = await import('./exit-codes.ts');
+      io.stdout.write(`${EXIT_CODES_HELP}\n`);
+      return EXIT.ok;
+    }
+    if (topic !== undefined) return main([...rest, '--help'], { ...deps, io });
     io.stdout.write(usage());
-    return name === undefined ? EXIT.usage : EXIT.ok;
+    return EXIT.ok;
   }
   if (name === '--version' || name === '-v') {
     const { readFile } = await import('node:fs/promises');
@@ -82,15 +110,18 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
   }
   const entry = COMMANDS[name];
   if (!entry) {
-    io.stderr.write(`error: unknown command "${name}". Run strava-auth --help to see the commands.\n`);
+    const { didYouMean } = await import('./did-you-mean.ts');
+    const hint = didYouMean(name, Object.keys(COMMANDS).concat('help'));
+    io.stderr.write(`error: unknown command "${name}"${hint}\nRun strava-auth --help to see the commands.\n`);
     return EXIT.usage;
   }
   const guarded = redactingIo(io, { rawStdout: entry.rawStdout ?? false });
   try {
-    return await (await entry.load()).run(rest, guarded);
+    return await runCommand(await entry.load(), name, rest, { ...deps, io: guarded });
   } catch (error) {
     if (error instanceof HelpRequested) {
-      guarded.stdout.write(error.text);
+      const { helpText } = await import('./help-text.ts');
+      guarded.stdout.write(helpText(error.spec));
       return EXIT.ok;
     }
     const { reportError } = await import('./error-report.ts');

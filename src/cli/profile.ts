@@ -46,7 +46,8 @@ export class CorruptProfileError extends StravaAuthError {
   }
 }
 
-function profilePath(configDir: string, name: string): string {
+/** The file of a profile's settings: `<config dir>/profiles/<name>.json`. */
+export function profilePath(configDir: string, name: string): string {
   return join(configDir, 'profiles', `${name}.json`);
 }
 

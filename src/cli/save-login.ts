@@ -81,6 +81,13 @@ export async function saveLogin(
     lines.push(`  To grant ${missing.length > 1 ? 'them' : 'it'}, run: ${fix}`);
     lines.push('  and leave every box ticked.');
   }
+  const where = { environment: 'STRAVA_CLIENT_SECRET', '.env': `${io.cwd}/.env` } as const;
+  if (context.credentials.source === 'environment' || context.credentials.source === '.env') {
+    // The secret was not saved: say what a new shell (or another directory) needs to refresh.
+    lines.push(
+      `  The client secret came from ${where[context.credentials.source]} and was not saved: the token works anywhere until it expires, but refreshing it needs ${context.credentials.source === 'environment' ? 'STRAVA_CLIENT_SECRET exported in that shell too (or ./.env there)' : 'that .env in the directory you run from (or STRAVA_CLIENT_SECRET exported)'}. To save it in the profile instead, unset it and run strava-auth login in a terminal.`,
+    );
+  }
   io.stderr.write(`${lines.join('\n')}\n`);
   return missing.length ? EXIT.scope : EXIT.ok;
 }

@@ -1,4 +1,6 @@
 import { join } from 'node:path';
+import { systemClock, type Clock } from '../core/clock.ts';
+import type { FetchLike } from '../core/http.ts';
 import { Redactor } from '../core/redactor.ts';
 import { STRAVA_API_BASE_URL, STRAVA_OAUTH_BASE_URL, joinUrl } from '../core/endpoints.ts';
 import { isScope, normalizeScopes } from '../core/scopes.ts';
@@ -9,8 +11,10 @@ import { cipherFromEnv } from '../tokens/cipher-from-env.ts';
 import { EncryptionKeyMissingError } from '../tokens/errors/encryption-key-missing-error.ts';
 import { TokenManager } from '../tokens/token-manager.ts';
 import { resolveCredentials, type Credentials } from './credentials.ts';
+import type { CommandDeps } from './command.ts';
 import type { Io } from './io.ts';
-import { profileName, readProfile, type ProfileConfig } from './profile.ts';
+import { OnDemandTokens } from './on-demand-tokens.ts';
+import { profileName, profilePath, readProfile, type ProfileConfig } from './profile.ts';
 import { requestLimitsFromEnv, type CliRequestLimits } from './request-limits-env.ts';
 import { SessionStore } from './session-store.ts';
 import { styleFor, type Style } from './style.ts';
@@ -32,6 +36,8 @@ export interface StravaEndpoints {
  */
 export class Session {
   readonly io: Io & { redactor: Redactor };
+  /** What the command was given to talk to (fetch, clock, browser, emulator). */
+  readonly deps: CommandDeps;
   readonly redactor: Redactor;
   readonly style: Style;
   readonly profile: string;
@@ -44,7 +50,9 @@ export class Session {
   #endpoints: Promise<StravaEndpoints> | undefined;
   #credentials: Credentials | undefined;
 
-  constructor(io: Io, flags: { profile?: string | undefined; emulator?: boolean | undefined }) {
+  constructor(deps: CommandDeps, flags: { profile?: string | undefined; emulator?: boolean | undefined }) {
+    const { io } = deps;
+    this.deps = deps;
     this.redactor = io.redactor ?? new Redactor();
     this.io = { ...io, redactor: this.redactor };
     this.redactor.addUrl(io.env.STRAVA_BASE_URL).addUrl(io.env.STRAVA_API_BASE_URL);
@@ -111,7 +119,7 @@ export class Session {
       if (await this.usesEmulator()) {
         const { ensurePrivateDir } = await import('../node/private-files.ts');
         await ensurePrivateDir(join(this.configDir, 'emulator'));
-        const { startEmulator } = await import('../emulator/index.ts');
+        const startEmulator = this.deps.startEmulator ?? (await import('../emulator/index.ts')).startEmulator;
         const emulator = await startEmulator({ statePath: this.emulatorStatePath });
         return { oauthBaseUrl: emulator.url, apiBaseUrl: joinUrl(emulator.url, '/api/v3'), emulator };
       }
@@ -124,16 +132,27 @@ export class Session {
   }
 
   /** The app's client id and secret (see resolveCredentials); the emulator's own app in emulator mode. */
-  async credentials(options: { prompt: boolean } = { prompt: false }): Promise<Credentials> {
+  async credentials(options: { prompt: boolean; purpose?: string } = { prompt: false }): Promise<Credentials> {
     if (this.#credentials) return this.#credentials;
     if (await this.usesEmulator()) {
       const { emulator } = await this.endpoints();
       this.#credentials = { clientId: String(emulator!.clientId), clientSecret: emulator!.clientSecret, source: 'emulator' };
     } else {
-      this.#credentials = await resolveCredentials(this.io, await this.config(), { ...options, warn: this.warn });
+      this.#credentials = await resolveCredentials(this.io, await this.config(), { ...options, warn: this.warn, profileFile: profilePath(this.configDir, this.profile) });
     }
     this.redactor.addBasic(this.#credentials.clientId, this.#credentials.clientSecret);
     return this.#credentials;
+  }
+
+  /**
+   * The app's client id alone, for what needs no secret (an authorize URL): the secret is not
+   * asked for, and nothing is cached, so a later call that needs it still looks for it.
+   */
+  async clientId(options: { prompt: boolean } = { prompt: false }): Promise<string> {
+    if (this.#credentials || (await this.usesEmulator())) return (await this.credentials()).clientId;
+    const found = await resolveCredentials(this.io, await this.config(), { ...options, warn: this.warn, profileFile: profilePath(this.configDir, this.profile), secret: false });
+    if (found.clientSecret) this.redactor.addBasic(found.clientId, found.clientSecret);
+    return found.clientId;
   }
 
   /** The bound of every request and the cap of every response (STRAVA_AUTH_TIMEOUT, STRAVA_AUTH_MAX_RESPONSE_MB). */
@@ -142,16 +161,35 @@ export class Session {
   }
 
   /** The OAuth settings for core's token calls. */
-  async oauthConfig(options: { prompt: boolean } = { prompt: false }): Promise<OAuthConfig> {
+  async oauthConfig(options: { prompt: boolean; purpose?: string } = { prompt: false }): Promise<OAuthConfig> {
     const limits = this.requestLimits(); // a bad value is refused before anything is asked or sent
     const { clientId, clientSecret } = await this.credentials(options);
     const { oauthBaseUrl } = await this.endpoints();
-    return { clientId, clientSecret, baseUrl: oauthBaseUrl, loginCommand: this.loginCommand(), ...limits };
+    return { clientId, clientSecret, baseUrl: oauthBaseUrl, loginCommand: this.loginCommand(), ...limits, ...this.injected() };
   }
 
-  /** A token manager for this profile's tokens. */
+  /** The fetch and clock the command was given, for core's calls and the API client. */
+  injected(): { fetch?: FetchLike; clock?: Clock } {
+    return { ...(this.deps.fetch && { fetch: this.deps.fetch }), ...(this.deps.clock && { clock: this.deps.clock }) };
+  }
+
+  /** A token manager for this profile's tokens; it needs the client secret (it may refresh). */
   async tokenManager(): Promise<TokenManager> {
-    return new TokenManager({ store: await this.store(), key: this.profile, oauth: await this.oauthConfig() });
+    return new TokenManager({ store: await this.store(), key: this.profile, oauth: await this.oauthConfig({ prompt: false, purpose: 'refreshing the token' }) });
+  }
+
+  /**
+   * The profile's tokens for a command that only uses them: the client id and secret are looked
+   * up only if a refresh turns out to be needed, so a valid token works without the secret.
+   */
+  async tokens(): Promise<OnDemandTokens> {
+    return new OnDemandTokens({
+      store: await this.store(),
+      key: this.profile,
+      clock: this.deps.clock ?? systemClock,
+      loginCommand: this.loginCommand(),
+      manager: () => this.tokenManager(),
+    });
   }
 
   /** The command that logs this profile in again, for error messages. */

@@ -26,11 +26,12 @@ export function styleFor(io: Io): Style {
 }
 
 /**
- * A spinner on stderr while waiting, on a TTY only; `stop()` erases it. Off a TTY it prints the
- * message once, so logs still say what the command waits for.
+ * A spinner on stderr while waiting, on a TTY only and not with NO_COLOR or TERM=dumb (no
+ * animation asked for); `stop()` erases it. Otherwise it prints the message once, so logs still
+ * say what the command waits for.
  */
 export function startSpinner(io: Io, message: string): { stop(): void } {
-  if (!io.stderr.isTTY) {
+  if (!io.stderr.isTTY || io.env.NO_COLOR || io.env.TERM === 'dumb') {
     io.stderr.write(`${message}\n`);
     return { stop() {} };
   }

@@ -1,4 +1,5 @@
 import { StravaAuthError } from '../core/errors/strava-auth-error.ts';
+import type { CommandSpec } from './flag-spec.ts';
 
 /**
  * A usage mistake (unknown flag, missing argument, a value out of range): printed with a pointer
@@ -11,15 +12,15 @@ export class UsageError extends StravaAuthError {
 }
 
 /**
- * `--help` was given: not a failure. Thrown by parseCommandArgs with the command's help text, so
- * every command gets the same handling (main prints it on stdout and exits 0) after its flags
- * have parsed.
+ * `--help` was given: not a failure. Thrown by parseFlags with the command's spec, so every
+ * command gets the same handling (main prints the help generated from the spec on stdout and
+ * exits 0) after its flags have parsed.
  */
 export class HelpRequested extends Error {
-  readonly text: string;
-  constructor(text: string) {
+  readonly spec: CommandSpec;
+  constructor(spec: CommandSpec) {
     super('help requested');
     this.name = 'HelpRequested';
-    this.text = text;
+    this.spec = spec;
   }
 }

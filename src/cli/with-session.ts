@@ -1,5 +1,5 @@
 import { reportError } from './error-report.ts';
-import type { Io } from './io.ts';
+import type { CommandDeps } from './command.ts';
 import { Session } from './session.ts';
 
 /**
@@ -8,11 +8,11 @@ import { Session } from './session.ts';
  * emulator) is stopped however the body ends.
  */
 export async function withSession(
-  io: Io,
+  deps: CommandDeps,
   flags: { profile?: string | undefined; emulator?: boolean | undefined },
   body: (session: Session) => Promise<number>,
 ): Promise<number> {
-  const session = new Session(io, flags);
+  const session = new Session(deps, flags);
   try {
     await session.config(); // read up front, so every message can name the right login command
     return await body(session);

@@ -31,7 +31,30 @@ Options:
   --help                   show this help
 `;
 
-interface CommandOptions {
+/**
+ * The command's flags as data (type, value name, one line of help, completions): the CLI builds
+ * `strava-auth emulator`'s parser, help and completion from it, and {@link runEmulatorCommand}
+ * parses with it, so the two cannot disagree.
+ */
+export const EMULATOR_FLAGS = {
+  port: { type: 'string', value: 'N', description: 'port to listen on (default: any free port)' },
+  'client-id': { type: 'string', value: 'ID', description: `client id of the emulated app (default ${DEFAULT_CLIENT_ID})` },
+  'client-secret': { type: 'string', value: 'SECRET', description: `its client secret (default ${DEFAULT_CLIENT_SECRET})` },
+  'callback-domain': {
+    type: 'string',
+    value: 'HOST',
+    description: `its Authorization Callback Domain (default ${DEFAULT_CALLBACK_DOMAIN}; localhost and 127.0.0.1 are always allowed)`,
+  },
+  state: { type: 'string', value: 'FILE', description: 'keep athletes and tokens in FILE across runs', complete: 'files' },
+  consent: { type: 'string', value: 'approve|deny', description: 'answer the consent page at once instead of showing it', complete: ['approve', 'deny'] },
+  json: { type: 'boolean', description: 'print the connection details as one JSON line' },
+} as const;
+
+/** The flag values as given on the command line. */
+export type EmulatorFlagValues = { [K in keyof typeof EMULATOR_FLAGS]?: (typeof EMULATOR_FLAGS)[K]['type'] extends 'boolean' ? boolean : string };
+
+/** What the command runs with, checked. */
+export interface EmulatorCommandOptions {
   port: number;
   clientId: number;
   clientSecret: string;
@@ -49,7 +72,7 @@ interface CommandOptions {
  * process.exitCode = await runEmulatorCommand(process.argv.slice(3), process);
  */
 export async function runEmulatorCommand(argv: string[], io: CommandIo): Promise<number> {
-  let options: CommandOptions | 'help';
+  let options: EmulatorCommandOptions | 'help';
   try {
     options = parseOptions(argv);
   } catch (error) {
@@ -60,7 +83,14 @@ export async function runEmulatorCommand(argv: string[], io: CommandIo): Promise
     io.stdout.write(USAGE);
     return 0;
   }
+  return serveEmulator(options, io);
+}
 
+/**
+ * Starts the emulator with checked options, prints its details, serves until SIGINT, SIGTERM or
+ * `io.signal`; resolves with the exit code (0 stopped cleanly, 1 could not start).
+ */
+export async function serveEmulator(options: EmulatorCommandOptions, io: CommandIo): Promise<number> {
   let emulator: Emulator;
   try {
     emulator = await startEmulator({
@@ -85,23 +115,15 @@ export async function runEmulatorCommand(argv: string[], io: CommandIo): Promise
   return 0;
 }
 
-function parseOptions(argv: string[]): CommandOptions | 'help' {
-  const { values } = parseArgs({
-    args: argv,
-    strict: true,
-    allowPositionals: false,
-    options: {
-      port: { type: 'string' },
-      'client-id': { type: 'string' },
-      'client-secret': { type: 'string' },
-      'callback-domain': { type: 'string' },
-      state: { type: 'string' },
-      consent: { type: 'string' },
-      json: { type: 'boolean', default: false },
-      help: { type: 'boolean', default: false },
-    },
-  });
+function parseOptions(argv: string[]): EmulatorCommandOptions | 'help' {
+  const options = Object.fromEntries(Object.entries(EMULATOR_FLAGS).map(([name, flag]) => [name, { type: flag.type }]));
+  const { values } = parseArgs({ args: argv, strict: true, allowPositionals: false, options: { ...options, help: { type: 'boolean' } } });
   if (values.help) return 'help';
+  return emulatorOptions(values as EmulatorFlagValues);
+}
+
+/** Checks the flag values (numbers in range, a known consent policy); an Error names the flag. */
+export function emulatorOptions(values: EmulatorFlagValues): EmulatorCommandOptions {
   const consent = values.consent;
   if (consent !== undefined && consent !== 'approve' && consent !== 'deny') {
     throw new Error(`--consent must be approve or deny, not '${consent}'.`);
@@ -115,7 +137,7 @@ function parseOptions(argv: string[]): CommandOptions | 'help' {
     callbackDomain: values['callback-domain'] ?? DEFAULT_CALLBACK_DOMAIN,
     ...(values.state !== undefined && { statePath: values.state }),
     consent: validateConsentPolicy(consent === undefined ? null : { policy: consent }),
-    json: values.json,
+    json: values.json ?? false,
   };
 }
 
@@ -134,7 +156,7 @@ function environment(emulator: Emulator): Record<string, string> {
   };
 }
 
-function describe(emulator: Emulator, options: CommandOptions): Record<string, unknown> {
+function describe(emulator: Emulator, options: EmulatorCommandOptions): Record<string, unknown> {
   return {
     url: emulator.url,
     oauthUrl: `${emulator.url}/oauth`,
@@ -148,7 +170,7 @@ function describe(emulator: Emulator, options: CommandOptions): Record<string, u
   };
 }
 
-function banner(emulator: Emulator, options: CommandOptions): string {
+function banner(emulator: Emulator, options: EmulatorCommandOptions): string {
   const exports = Object.entries(environment(emulator))
     .map(([name, value]) => `${name}=${value}`)
     .join(' ');

@@ -1,43 +1,54 @@
 import { exchangeCode } from '../../core/token-endpoint.ts';
 import { normalizeScopes, type Scope } from '../../core/scopes.ts';
 import { parseCallback, readCallbackUnchecked } from '../../core/callback.ts';
-import { parseCommandArgs } from '../args.ts';
-import { UsageError } from '../usage-error.ts';
+import type { Command } from '../command.ts';
+import { emulatorFlag, jsonFlag, profileFlag, scopeSpec, type CommandSpec, type FlagValues } from '../flag-spec.ts';
 import { scopeFlag } from '../flag-values.ts';
-import { EXIT, EXIT_CODES_HELP } from '../exit-codes.ts';
-import type { Command } from '../main.ts';
+import type { Io } from '../io.ts';
+import { parseFlags } from '../parse-flags.ts';
+import { UsageError } from '../usage-error.ts';
 import { deletePending, readPending } from '../pending-authorization.ts';
 import { saveLogin } from '../save-login.ts';
 import { withSession } from '../with-session.ts';
 
-const HELP = `Usage: strava-auth exchange CODE_OR_URL [--scope LIST] [--json] [--profile NAME]
-
-Exchanges an authorization code for tokens and stores them in the profile: the manual path, for
+export const spec = {
+  name: 'exchange',
+  args: 'CODE_OR_URL',
+  description: `Exchanges an authorization code for tokens and stores them in the profile: the manual path, for
 redirects that go somewhere strava-auth cannot listen. Pass the whole address the browser landed on
 (best: its state is checked against strava-auth url's, and its scope list says what was granted)
-or just the code.
-
-Flags:
-  -s, --scope LIST     the scopes granted, when passing a bare code (default: those asked for by
-                       strava-auth url, else read)
-      --json           print the result as JSON on stdout
-  -p, --profile NAME   profile to store the tokens in (default: $STRAVA_PROFILE or "default")
-
-Example:
+or just the code.`,
+  flags: {
+    scope: scopeSpec('the scopes granted, when passing a bare code (default: those asked for by strava-auth url, else read)'),
+    json: jsonFlag(),
+    profile: profileFlag('profile to store the tokens in'),
+    emulator: emulatorFlag('exchange the code at the built-in emulator'),
+  },
+  more: `Example:
   strava-auth url --redirect-uri https://myapp.example.com/strava/callback --scope activity:write
-  strava-auth exchange 'https://myapp.example.com/strava/callback?state=...&code=...&scope=read,activity:write'
+  strava-auth exchange 'https://myapp.example.com/strava/callback?state=...&code=...&scope=read,activity:write'`,
+} as const satisfies CommandSpec;
 
-${EXIT_CODES_HELP}
-`;
+/** What `exchange` was given, checked before anything is sent. */
+export interface ExchangeOptions extends FlagValues<typeof spec.flags> {
+  input: string;
+  scopeList: Scope[] | undefined;
+}
 
-export const command: Command = {
-  summary: 'Exchange a code (or the redirected URL) for tokens',
-  async run(argv, io) {
-    const { values, positionals } = parseCommandArgs(argv, { scope: { type: 'string', short: 's' }, json: { type: 'boolean' } }, HELP, true);
-    if (positionals.length !== 1) throw new UsageError('exchange takes one argument: the code, or the whole address the browser landed on.');
-    const input = positionals[0]!.trim();
-    const scopeList = values.scope === undefined ? undefined : scopeFlag(values.scope, io);
-    return withSession(io, values, async (session) => {
+/** `exchange`'s command line to its options. */
+export function parse(argv: string[], io: Io): ExchangeOptions {
+  const { values, positionals } = parseFlags(spec, argv);
+  if (positionals.length !== 1) throw new UsageError('exchange takes one argument: the code, or the whole address the browser landed on.');
+  return { ...values, input: positionals[0]!.trim(), scopeList: values.scope === undefined ? undefined : scopeFlag(values.scope, io) };
+}
+
+export const command: Command<ExchangeOptions> = {
+  spec,
+  parse,
+  run: (values, deps) =>
+    withSession(deps, values, async (session) => {
+      const { io } = session;
+      const { input, scopeList } = values;
       await session.assertTokensStorable();
       const pending = await readPending(session.configDir, session.profile);
       const warn = (w: string) => io.stderr.write(`${session.style.yellow('warning:')} ${w}\n`);
@@ -66,6 +77,5 @@ export const command: Command = {
       const tokens = await exchangeCode(oauth, code, { scopes });
       await deletePending(session.configDir, session.profile);
       return await saveLogin(session, tokens, { requested, credentials: await session.credentials(), json: values.json ?? false, scopesKnown });
-    });
-  },
+    }),
 };

@@ -1,35 +1,39 @@
 import { deauthorize, revokeToken } from '../../core/token-endpoint.ts';
 import { NetworkError } from '../../core/errors/network-error.ts';
 import { TokenSet } from '../../core/token-set.ts';
-import { parseCommandArgs } from '../args.ts';
-import { EXIT, EXIT_CODES_HELP } from '../exit-codes.ts';
-import type { Command } from '../main.ts';
+import type { Command } from '../command.ts';
+import { EXIT } from '../exit-codes.ts';
+import { emulatorFlag, profileFlag, type CommandSpec, type FlagValues } from '../flag-spec.ts';
+import { parseFlags } from '../parse-flags.ts';
 import { athleteName } from '../save-login.ts';
 import { withSession } from '../with-session.ts';
 
-const HELP = `Usage: strava-auth logout [--local] [--profile NAME]
-
-Revokes the profile's access at Strava (POST /oauth/revoke, falling back to the legacy
+export const spec = {
+  name: 'logout',
+  description: `Revokes the profile's access at Strava (POST /oauth/revoke, falling back to the legacy
 /oauth/deauthorize), then forgets the tokens here. If Strava cannot be told, the tokens are kept
-so nothing is lost: try again, or use --local.
+so nothing is lost: try again, or use --local. Only revoking needs the client secret.`,
+  flags: {
+    local: {
+      type: 'boolean',
+      description: 'only forget the tokens here; access at Strava stays until the athlete removes the app on https://www.strava.com/settings/apps',
+    },
+    profile: profileFlag('profile to log out'),
+    emulator: emulatorFlag('use the built-in emulator'),
+  },
+} as const satisfies CommandSpec;
 
-Flags:
-      --local          only forget the tokens here; access at Strava stays until the athlete
-                       removes the app on https://www.strava.com/settings/apps
-  -p, --profile NAME   profile to log out (default: $STRAVA_PROFILE or "default")
-      --emulator       use the built-in emulator
-
-${EXIT_CODES_HELP}
-`;
+export type LogoutOptions = FlagValues<typeof spec.flags>;
 
 /** Errors of encrypted tokens that cannot be opened with the keys given. */
 const UNREADABLE_ENCRYPTED = new Set<unknown>(['encryption_key_missing', 'unknown_encryption_key', 'decryption_failed']);
 
-export const command: Command = {
-  summary: 'Revoke access at Strava and forget the tokens',
-  async run(argv, io) {
-    const { values } = parseCommandArgs(argv, { local: { type: 'boolean' } }, HELP);
-    return withSession(io, values, async (session) => {
+export const command: Command<LogoutOptions> = {
+  spec,
+  parse: (argv) => parseFlags(spec, argv).values,
+  run: (values, deps) =>
+    withSession(deps, values, async (session) => {
+      const { io } = session;
       const store = await session.store();
       const record = await store.get(session.profile).catch(async (error: unknown) => {
         // Encrypted tokens whose key is lost: --local is the way out (the remedy those errors give).
@@ -48,7 +52,7 @@ export const command: Command = {
       const tokens = TokenSet.fromData(record.tokens);
       let how = 'forgotten here only (--local)';
       if (!values.local) {
-        const oauth = await session.oauthConfig();
+        const oauth = await session.oauthConfig({ prompt: false, purpose: 'revoking access at Strava' });
         try {
           await revokeToken(oauth, tokens.refreshToken, 'refresh_token');
           how = 'revoked at Strava';
@@ -58,7 +62,7 @@ export const command: Command = {
             // first) would only spend another minute on a dead network.
             if (revokeError instanceof NetworkError) throw revokeError;
             // The legacy endpoint needs a live access token.
-            const access = record.invalid ? tokens.accessToken : await (await session.tokenManager()).getAccessToken();
+            const access = record.invalid ? tokens.accessToken : await (await session.tokens()).getAccessToken();
             await deauthorize(oauth, access);
             how = 'deauthorized at Strava (legacy endpoint)';
           } catch {
@@ -73,6 +77,5 @@ export const command: Command = {
       await store.delete(session.profile);
       io.stderr.write(`${session.style.green('✓')} Logged out ${athleteName(tokens)} from profile "${session.profile}": ${how}.\n`);
       return EXIT.ok;
-    });
-  },
+    }),
 };

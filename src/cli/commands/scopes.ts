@@ -1,27 +1,29 @@
 import { ENDPOINT_SCOPES, scopesForEndpoint } from '../../core/endpoint-scopes.ts';
 import { SCOPES, SCOPE_DESCRIPTIONS } from '../../core/scopes.ts';
-import { parseCommandArgs } from '../args.ts';
-import { UsageError } from '../error-report.ts';
+import type { Command } from '../command.ts';
 import { EXIT } from '../exit-codes.ts';
-import type { Command } from '../main.ts';
+import { jsonFlag, type CommandSpec, type FlagValues } from '../flag-spec.ts';
+import { parseFlags } from '../parse-flags.ts';
+import { UsageError } from '../usage-error.ts';
 
-const HELP = `Usage: strava-auth scopes [--for "METHOD PATH"] [--json]
-
-Lists Strava's scopes and what each allows, and which scopes each API endpoint needs.
-
-Flags:
-  --for "METHOD PATH"   only the endpoint given, e.g. --for "GET /athlete/activities"
-  --json                print JSON for scripts
-
-Examples:
+export const spec = {
+  name: 'scopes',
+  description: "Lists Strava's scopes and what each allows, and which scopes each API endpoint needs.",
+  flags: {
+    for: { type: 'string', value: '"METHOD PATH"', description: 'only the endpoint given, e.g. --for "GET /athlete/activities"' },
+    json: jsonFlag('print JSON for scripts'),
+  },
+  more: `Examples:
   strava-auth scopes
-  strava-auth scopes --for "POST /uploads"
-`;
+  strava-auth scopes --for "POST /uploads"`,
+} as const satisfies CommandSpec;
 
-export const command: Command = {
-  summary: 'List the scopes and what each endpoint needs',
-  async run(argv, io) {
-    const { values } = parseCommandArgs(argv, { for: { type: 'string' }, json: { type: 'boolean' } }, HELP);
+export type ScopesOptions = FlagValues<typeof spec.flags>;
+
+export const command: Command<ScopesOptions> = {
+  spec,
+  parse: (argv) => parseFlags(spec, argv).values,
+  async run(values, { io }) {
     if (values.for !== undefined) {
       const match = /^\s*([A-Za-z]+)\s+(\S+)\s*$/.exec(values.for);
       if (!match) throw new UsageError(`--for takes "METHOD PATH", e.g. --for "GET /athlete/activities"; got "${values.for}".`);

@@ -6,37 +6,36 @@ import { batchedWriter, jsonLog } from '../../server/service-log.ts';
 import { createTokenService } from '../../server/token-service.ts';
 import { webhookReceiver } from '../../server/webhook-routes.ts';
 import { cipherFromEnv } from '../../tokens/cipher-from-env.ts';
-import { parseCommandArgs } from '../args.ts';
-import { EXIT, EXIT_CODES_HELP } from '../exit-codes.ts';
+import type { Command, CommandDeps } from '../command.ts';
+import { EXIT } from '../exit-codes.ts';
+import { emulatorFlag, jsonFlag, profileFlag, type CommandSpec, type FlagValues } from '../flag-spec.ts';
 import type { Io } from '../io.ts';
-import type { Command } from '../main.ts';
+import { parseFlags } from '../parse-flags.ts';
 import { describeStoreSpec, parseStoreSpec, specSecrets } from '../store-spec.ts';
-import { HelpRequested, UsageError } from '../usage-error.ts';
+import { UsageError } from '../usage-error.ts';
 import { withSession } from '../with-session.ts';
 import { openServiceStores, type ServiceStores } from './serve/open-service-stores.ts';
 
-const HELP = `Usage: strava-auth serve [--port N] [--host H] [--db STORE] [--public-url URL] [--emulator] [--json]
-       strava-auth serve keys create|list|revoke ...
-
-Runs the token service for an app that many athletes connect to: athletes connect in the browser
+export const spec = {
+  name: 'serve',
+  description: `Runs the token service for an app that many athletes connect to: athletes connect in the browser
 (/connect, /callback), the app's backend gets fresh access tokens from the token API (/v1, with an
 API key), Strava's webhooks mark revoked athletes (/webhook). Several replicas may share one
 PostgreSQL database. SIGTERM finishes the requests under way, then exits 0.
-
-Flags:
-      --port N            port to listen on (default 8080; 0 picks a free one)
-      --host H            address to listen on (default 127.0.0.1; anything else needs TLS in front)
-      --db STORE          sqlite:FILE (default <config dir>/serve.db) or postgres://USER@HOST/DB
-      --public-url URL    where browsers reach the service; Strava redirects to URL/callback
-                          (default: the listening address)
-      --return-to URL     an address /connect?return_to= may send athletes back to (repeatable;
-                          any address under it is allowed)
-      --forward-url URL   forward webhook events to your app, signed with HMAC-SHA256
-      --forward-secret S  the signing secret (default: $STRAVA_AUTH_FORWARD_SECRET)
-      --json              print the listening address as one JSON line ({"url": ...})
-      --emulator          run against the built-in Strava emulator, in this process
-
-Routes:
+API keys: strava-auth serve keys create|list|revoke (see strava-auth serve keys --help).`,
+  flags: {
+    port: { type: 'string', value: 'N', description: 'port to listen on (default 8080; 0 picks a free one)' },
+    host: { type: 'string', value: 'H', description: 'address to listen on (default 127.0.0.1; anything else needs TLS in front)' },
+    db: { type: 'string', value: 'STORE', description: 'sqlite:FILE (default <config dir>/serve.db) or postgres://USER@HOST/DB', complete: 'files' },
+    'public-url': { type: 'string', value: 'URL', description: 'where browsers reach the service; Strava redirects to URL/callback (default: the listening address)' },
+    'return-to': { type: 'string', multiple: true, value: 'URL', description: 'an address /connect?return_to= may send athletes back to (repeatable; any address under it is allowed)' },
+    'forward-url': { type: 'string', value: 'URL', description: 'forward webhook events to your app, signed with HMAC-SHA256' },
+    'forward-secret': { type: 'string', value: 'S', description: 'the signing secret (default: $STRAVA_AUTH_FORWARD_SECRET)' },
+    json: jsonFlag('print the listening address as one JSON line ({"url": ...})'),
+    profile: profileFlag('profile whose client id and secret to use'),
+    emulator: emulatorFlag('run against the built-in Strava emulator, in this process'),
+  },
+  more: `Routes:
   GET    /connect?scope=LIST[&return_to=URL]   send an athlete to Strava's consent page
   GET    /callback                            where Strava sends the athlete back
   GET    /v1/athletes/ID/token[?min_valid=S]  {"access_token","expires_at","scopes","athlete_id"}
@@ -57,10 +56,16 @@ Environment:
 Examples:
   strava-auth serve --emulator
   strava-auth serve keys create --label backend
-  strava-auth serve --db postgres://app@db/app --host 0.0.0.0 --public-url https://tokens.example.com
+  strava-auth serve --db postgres://app@db/app --host 0.0.0.0 --public-url https://tokens.example.com`,
+} as const satisfies CommandSpec;
 
-${EXIT_CODES_HELP}
-`;
+/** What `serve` was asked, checked before anything starts. */
+export interface ServeOptions extends FlagValues<typeof spec.flags> {
+  portNumber: number;
+  publicUrlChecked: string | undefined;
+  forwardUrlChecked: string | undefined;
+  returnToChecked: string[];
+}
 
 function parsePort(text: string | undefined): number {
   const port = text === undefined ? 8080 : Number(text);
@@ -93,27 +98,26 @@ function untilSignal(): Promise<NodeJS.Signals> {
   });
 }
 
-async function serve(argv: string[], io: Io): Promise<number> {
-  const { values } = parseCommandArgs(
-    argv,
-    {
-      port: { type: 'string' },
-      host: { type: 'string' },
-      db: { type: 'string' },
-      'public-url': { type: 'string' },
-      'return-to': { type: 'string', multiple: true },
-      'forward-url': { type: 'string' },
-      'forward-secret': { type: 'string' },
-      json: { type: 'boolean' },
-    },
-    HELP,
-  );
-  const port = parsePort(values.port);
+/** `serve`'s command line to its options: ports and URLs checked before anything starts. */
+export function parseServe(argv: string[]): ServeOptions {
+  const { values } = parseFlags(spec, argv);
+  return {
+    ...values,
+    portNumber: parsePort(values.port),
+    publicUrlChecked: parseUrl(values['public-url'], '--public-url'),
+    forwardUrlChecked: parseUrl(values['forward-url'], '--forward-url'),
+    returnToChecked: (values['return-to'] ?? []).map((url) => parseUrl(url, '--return-to')!),
+  };
+}
+
+async function serve(values: ServeOptions, deps: CommandDeps): Promise<number> {
+  const { io } = deps;
+  const port = values.portNumber;
   const host = values.host ?? '127.0.0.1';
-  const publicUrl = parseUrl(values['public-url'], '--public-url');
-  const forwardUrl = parseUrl(values['forward-url'], '--forward-url');
-  const returnTo = (values['return-to'] ?? []).map((url) => parseUrl(url, '--return-to')!);
-  return withSession(io, values, async (session) => {
+  const publicUrl = values.publicUrlChecked;
+  const forwardUrl = values.forwardUrlChecked;
+  const returnTo = values.returnToChecked;
+  return withSession(deps, values, async (session) => {
     const spec = parseStoreSpec(values.db ?? `sqlite:${join(session.configDir, 'serve.db')}`, io.cwd);
     const apiKeys = apiKeysFromEnv(io.env.STRAVA_AUTH_API_KEYS);
     const forwardSecret = values['forward-secret'] ?? io.env.STRAVA_AUTH_FORWARD_SECRET;
@@ -172,11 +176,15 @@ async function serve(argv: string[], io: Io): Promise<number> {
   });
 }
 
-export const command: Command = {
-  summary: 'Run the token service for many athletes (connect, token API, webhooks)',
-  async run(argv, io) {
-    if (argv[0] === 'keys') return (await import('./serve/keys.ts')).keys(argv.slice(1), io);
-    if (argv[0] === 'help') throw new HelpRequested(HELP);
-    return serve(argv, io);
+/** The options of `serve` itself, or of `serve keys ...`. */
+type ServeCommandOptions = { keys: false; serve: ServeOptions } | { keys: true; argv: string[] };
+
+export const command: Command<ServeCommandOptions> = {
+  spec,
+  parse: (argv) => (argv[0] === 'keys' ? { keys: true, argv: argv.slice(1) } : { keys: false, serve: parseServe(argv) }),
+  async run(options, deps) {
+    if (!options.keys) return serve(options.serve, deps);
+    const { keysCommand } = await import('./serve/keys.ts');
+    return keysCommand.run(keysCommand.parse(options.argv), deps);
   },
 };

@@ -5,26 +5,26 @@ import { systemClock } from '../../core/clock.ts';
 import { TokenSet } from '../../core/token-set.ts';
 import { resolveConfigDir } from '../../node/config-dir.ts';
 import { FileStore } from '../../node/file-store.ts';
-import { NotLoggedInError } from '../../tokens/errors/not-logged-in-error.ts';
 import { DEFAULT_MARGIN_SECONDS } from '../../tokens/margin.ts';
 import { ENCRYPTION_KEY_VARIABLE, OLD_ENCRYPTION_KEYS_VARIABLE } from '../../tokens/token-cipher.ts';
-import { EXIT, EXIT_CODES_HELP } from '../exit-codes.ts';
-import type { Command } from '../main.ts';
+import type { Command } from '../command.ts';
+import { EXIT } from '../exit-codes.ts';
+import { emulatorFlag, profileFlag, type CommandSpec, type FlagValues } from '../flag-spec.ts';
 import { profileName } from '../profile.ts';
 
-const HELP = `Usage: strava-auth token [--profile NAME]
+export const spec = {
+  name: 'token',
+  description: `Prints a valid access token for the profile and nothing else, refreshing it first (and saving the
+rotated refresh token) when it has less than ${DEFAULT_MARGIN_SECONDS / 60} minutes left. Only a refresh needs the client secret.
 
-Prints a valid access token for the profile and nothing else, refreshing it first (and saving the
-rotated refresh token) when it has less than ${DEFAULT_MARGIN_SECONDS / 60} minutes left:
+  curl -H "Authorization: Bearer $(strava-auth token)" https://www.strava.com/api/v3/athlete`,
+  flags: {
+    profile: profileFlag('profile to use'),
+    emulator: emulatorFlag('use the built-in emulator'),
+  },
+} as const satisfies CommandSpec;
 
-  curl -H "Authorization: Bearer $(strava-auth token)" https://www.strava.com/api/v3/athlete
-
-Flags:
-  -p, --profile NAME   profile to use (default: $STRAVA_PROFILE or "default")
-      --emulator       use the built-in emulator
-
-${EXIT_CODES_HELP}
-`;
+export type TokenOptions = FlagValues<typeof spec.flags>;
 
 /**
  * The flags of the common calls (`token`, `token --profile NAME`, `token --emulator`), read by hand:
@@ -43,10 +43,11 @@ function quickFlags(argv: readonly string[]): { profile?: string; emulator?: boo
   return flags;
 }
 
-export const command: Command = {
-  summary: 'Print a valid access token (refreshing it if needed)',
-  async run(argv, io) {
-    const values = quickFlags(argv) ?? (await import('../args.ts')).parseCommandArgs(argv, {}, HELP).values;
+export const command: Command<TokenOptions> = {
+  spec,
+  parse: async (argv) => quickFlags(argv) ?? (await import('../parse-flags.ts')).parseFlags(spec, argv).values,
+  async run(values, deps) {
+    const { io } = deps;
     const profile = profileName(values.profile, io.env);
     try {
       // Encrypted tokens are opened here too; the cipher's code loads only when a key is set.
@@ -55,7 +56,7 @@ export const command: Command = {
       const store = new FileStore({ dir: join(resolveConfigDir({ env: io.env }), 'tokens'), cipher });
       const record = await store.get(profile);
       // A fresh token is printed without starting anything else (no emulator, no credentials).
-      if (record && !record.invalid && !TokenSet.fromData(record.tokens).isExpired(systemClock, DEFAULT_MARGIN_SECONDS)) {
+      if (record && !record.invalid && !TokenSet.fromData(record.tokens).isExpired(deps.clock ?? systemClock, DEFAULT_MARGIN_SECONDS)) {
         io.stdout.write(`${record.tokens.accessToken}\n`);
         return EXIT.ok;
       }
@@ -64,10 +65,8 @@ export const command: Command = {
       // reported by the full path below.
     }
     const { withSession } = await import('../with-session.ts');
-    return withSession(io, values, async (session) => {
-      const record = await (await session.store()).get(session.profile);
-      if (!record) throw new NotLoggedInError(session.profile, { loginCommand: session.loginCommand() });
-      io.stdout.write(`${await (await session.tokenManager()).getAccessToken()}\n`);
+    return withSession(deps, values, async (session) => {
+      io.stdout.write(`${await (await session.tokens()).getAccessToken()}\n`);
       return EXIT.ok;
     });
   },

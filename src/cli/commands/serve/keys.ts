@@ -1,30 +1,40 @@
 import { join } from 'node:path';
 import { generateApiKey } from '../../../server/api-keys.ts';
-import { parseCommandArgs } from '../../args.ts';
+import type { CommandDeps } from '../../command.ts';
 import { reportError } from '../../error-report.ts';
 import { EXIT } from '../../exit-codes.ts';
-import type { Io } from '../../io.ts';
+import { jsonFlag, type CommandSpec, type FlagValues } from '../../flag-spec.ts';
+import { parseFlags } from '../../parse-flags.ts';
 import { resolveConfigDir } from '../../../node/config-dir.ts';
 import { parseStoreSpec, specSecrets } from '../../store-spec.ts';
 import { UsageError } from '../../usage-error.ts';
 import { openServiceStore } from './open-service-stores.ts';
 
-const HELP = `Usage: strava-auth serve keys create [--label TEXT] [--db STORE] [--json]
-       strava-auth serve keys list [--db STORE] [--json]
-       strava-auth serve keys revoke ID [--db STORE]
+export const spec = {
+  name: 'serve keys',
+  args: 'create|list|revoke [ID]',
+  description: `API keys of the token service, kept in its database as SHA-256 hashes: a key is printed once,
+by create, and never again. Every replica sees a new or revoked key at once.`,
+  flags: {
+    label: { type: 'string', value: 'TEXT', description: 'what the key is for (create; default "api key")' },
+    db: { type: 'string', value: 'STORE', description: 'sqlite:FILE (default <config dir>/serve.db) or postgres://USER@HOST/DB', complete: 'files' },
+    json: jsonFlag('print JSON on stdout'),
+  },
+  more: `Examples:
+  strava-auth serve keys create --label backend
+  strava-auth serve keys list --json
+  strava-auth serve keys revoke 3f2a9c1b7d04`,
+} as const satisfies CommandSpec;
 
-API keys of the token service, kept in its database as SHA-256 hashes: a key is printed once,
-by create, and never again. Every replica sees a new or revoked key at once.
+/** What `serve keys` was asked. */
+export interface KeysOptions extends FlagValues<typeof spec.flags> {
+  action: 'create' | 'list' | 'revoke';
+  id: string | undefined;
+}
 
-Flags:
-      --label TEXT   what the key is for (create; default "api key")
-      --db STORE     sqlite:FILE (default <config dir>/serve.db) or postgres://USER@HOST/DB
-      --json         print JSON on stdout
-`;
-
-/** `strava-auth serve keys ...`. */
-export async function keys(argv: string[], io: Io): Promise<number> {
-  const { values, positionals } = parseCommandArgs(argv, { label: { type: 'string' }, db: { type: 'string' }, json: { type: 'boolean' } }, HELP, true);
+/** `serve keys`'s command line to its options. */
+export function parse(argv: string[]): KeysOptions {
+  const { values, positionals } = parseFlags(spec, argv);
   const [action, ...rest] = positionals;
   if (action !== 'create' && action !== 'list' && action !== 'revoke') {
     throw new UsageError(action === undefined ? 'serve keys needs create, list or revoke.' : `"${action}" is not a serve keys action; use create, list or revoke.`);
@@ -32,6 +42,12 @@ export async function keys(argv: string[], io: Io): Promise<number> {
   if (action === 'revoke' ? rest.length !== 1 : rest.length !== 0) {
     throw new UsageError(action === 'revoke' ? 'serve keys revoke takes one key id (see serve keys list).' : `serve keys ${action} takes no arguments.`);
   }
+  return { ...values, action, id: rest[0] };
+}
+
+/** `strava-auth serve keys ...`. */
+async function run(values: KeysOptions, { io }: CommandDeps): Promise<number> {
+  const { action } = values;
   const spec = parseStoreSpec(values.db ?? `sqlite:${join(resolveConfigDir({ env: io.env }), 'serve.db')}`, io.cwd);
   for (const secret of specSecrets(spec)) io.redactor?.add(secret);
   try {
@@ -52,7 +68,7 @@ export async function keys(argv: string[], io: Io): Promise<number> {
         else for (const key of list) io.stdout.write(`${key.id}  ${key.created_at}  ${key.label}\n`);
         return EXIT.ok;
       }
-      const id = rest[0]!;
+      const id = values.id!;
       if (!(await store.revokeApiKey(id))) {
         io.stderr.write(`error: no API key has the id "${id.replace(/[^\x20-\x7e]/g, '?')}". Run strava-auth serve keys list to see them.\n`);
         return EXIT.error;
@@ -66,3 +82,5 @@ export async function keys(argv: string[], io: Io): Promise<number> {
     return reportError(io, error);
   }
 }
+
+export const keysCommand = { spec, parse, run };

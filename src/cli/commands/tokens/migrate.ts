@@ -1,33 +1,46 @@
 import { copyTokens, type CopyOutcome } from '../../../tokens/copy-tokens.ts';
-import { parseCommandArgs } from '../../args.ts';
+import type { Command, CommandDeps } from '../../command.ts';
+import { jsonFlag, type CommandSpec, type FlagValues } from '../../flag-spec.ts';
+import { parseFlags } from '../../parse-flags.ts';
 import { BulkReport, count, type OutcomeWording } from '../../bulk-report.ts';
-import { EXIT, EXIT_CODES_HELP } from '../../exit-codes.ts';
+import { EXIT } from '../../exit-codes.ts';
 import type { Io } from '../../io.ts';
-import { describeStoreSpec, parseStoreSpec, sameStore, STORE_SPEC_HELP } from '../../store-spec.ts';
+import { describeStoreSpec, parseStoreSpec, sameStore, STORE_SPEC_HELP, type StoreSpec } from '../../store-spec.ts';
 import { styleFor } from '../../style.ts';
 import { UsageError } from '../../usage-error.ts';
 import { withStores } from '../../with-stores.ts';
 
-export const MIGRATE_HELP = `Usage: strava-auth tokens migrate --from STORE --to STORE [--json]
-
-Copies every record (profile or athlete) of one token store into another: from the CLI's files
+export const spec = {
+  name: 'tokens migrate',
+  description: `Copies every record (profile or athlete) of one token store into another: from the CLI's files
 into a database, or from unencrypted files into encrypted ones. Each key is copied while holding
 the source's lock for it, so a refresh running elsewhere is never lost mid-copy. A record that is
 newer in the target is kept (and reported); running the command again copies only what changed.
 Both stores use STRAVA_AUTH_ENCRYPTION_KEY when it is set: the target is written encrypted.
-
-${STORE_SPEC_HELP}
-
-Flags:
-      --from STORE     where the tokens are now
-      --to STORE       where they go
-      --json           print one JSON object (keys and outcomes; never a token)
-
 Exits 0 when every key was copied, was already there, or is newer in the target; 1 when some
-key failed (each failure is reported with its reason).
+key failed (each failure is reported with its reason).`,
+  flags: {
+    from: { type: 'string', required: true, value: 'STORE', description: 'where the tokens are now', complete: 'files' },
+    to: { type: 'string', required: true, value: 'STORE', description: 'where they go', complete: 'files' },
+    json: jsonFlag('print one JSON object (keys and outcomes; never a token)'),
+  },
+  more: STORE_SPEC_HELP,
+} as const satisfies CommandSpec;
 
-${EXIT_CODES_HELP}
-`;
+export interface MigrateOptions extends FlagValues<typeof spec.flags> {
+  source: StoreSpec;
+  target: StoreSpec;
+}
+
+/** `tokens migrate`'s command line to its options: both stores named and different. */
+export function parse(argv: string[], io: Io): MigrateOptions {
+  const { values } = parseFlags(spec, argv);
+  if (!values.from || !values.to) throw new UsageError('tokens migrate needs both --from STORE and --to STORE.');
+  const source = parseStoreSpec(values.from, io.cwd);
+  const target = parseStoreSpec(values.to, io.cwd);
+  if (sameStore(source, target)) throw new UsageError(`--from and --to name the same store (${describeStoreSpec(source)}).`);
+  return { ...values, source, target };
+}
 
 const WORDING: OutcomeWording<CopyOutcome> = {
   copied: { mark: (s) => s.green('✓'), text: 'copied' },
@@ -37,12 +50,8 @@ const WORDING: OutcomeWording<CopyOutcome> = {
 };
 
 /** `strava-auth tokens migrate`. */
-export async function migrate(argv: string[], io: Io): Promise<number> {
-  const { values } = parseCommandArgs(argv, { from: { type: 'string' }, to: { type: 'string' }, json: { type: 'boolean' } }, MIGRATE_HELP);
-  if (!values.from || !values.to) throw new UsageError('tokens migrate needs both --from STORE and --to STORE.');
-  const from = parseStoreSpec(values.from, io.cwd);
-  const to = parseStoreSpec(values.to, io.cwd);
-  if (sameStore(from, to)) throw new UsageError(`--from and --to name the same store (${describeStoreSpec(from)}).`);
+async function run(values: MigrateOptions, { io }: CommandDeps): Promise<number> {
+  const { source: from, target: to } = values;
   return withStores(io, [from, to], async ({ stores: [source, target] }) => {
     const report = new BulkReport<CopyOutcome>({ io, style: styleFor(io), wording: WORDING, json: values.json ?? false });
     const outcomes = await copyTokens({ from: source!, to: target!, onResult: (result) => report.line(result) });
@@ -63,3 +72,5 @@ export async function migrate(argv: string[], io: Io): Promise<number> {
     return failed ? EXIT.error : EXIT.ok;
   });
 }
+
+export const command: Command<MigrateOptions> = { spec, parse, run };

@@ -1,26 +1,27 @@
 import { listPushSubscriptions } from '../../../core/push-subscriptions.ts';
-import { parseCommandArgs } from '../../args.ts';
-import { EXIT, EXIT_CODES_HELP } from '../../exit-codes.ts';
-import type { Io } from '../../io.ts';
+import type { Command, CommandDeps } from '../../command.ts';
+import { EXIT } from '../../exit-codes.ts';
+import { emulatorFlag, jsonFlag, type CommandSpec, type FlagValues } from '../../flag-spec.ts';
+import { parseFlags } from '../../parse-flags.ts';
 import { withSession } from '../../with-session.ts';
 import { describeSubscription, subscriptionConfig } from './subscription-config.ts';
 
-const HELP = `Usage: strava-auth webhooks list [--json]
+export const spec = {
+  name: 'webhooks list',
+  description: `Shows the app's push subscription (Strava allows one): its id, callback URL and creation time,
+one per line on stdout; nothing (and a note on stderr) when there is none.`,
+  flags: {
+    json: jsonFlag('print the list as a JSON array on stdout'),
+    emulator: emulatorFlag('use the built-in emulator'),
+  },
+} as const satisfies CommandSpec;
 
-Shows the app's push subscription (Strava allows one): its id, callback URL and creation time,
-one per line on stdout; nothing (and a note on stderr) when there is none.
-
-Flags:
-      --json       print the list as a JSON array on stdout
-      --emulator   use the built-in emulator
-
-${EXIT_CODES_HELP}
-`;
+export type ListOptions = FlagValues<typeof spec.flags>;
 
 /** `strava-auth webhooks list`. */
-export async function list(argv: string[], io: Io): Promise<number> {
-  const { values } = parseCommandArgs(argv, { json: { type: 'boolean' } }, HELP);
-  return withSession(io, values, async (session) => {
+async function run(values: ListOptions, deps: CommandDeps): Promise<number> {
+  const { io } = deps;
+  return withSession(deps, values, async (session) => {
     const subscriptions = await listPushSubscriptions(await subscriptionConfig(session));
     if (values.json) io.stdout.write(`${JSON.stringify(subscriptions)}\n`);
     else for (const subscription of subscriptions) io.stdout.write(`${describeSubscription(subscription)}\n`);
@@ -30,3 +31,5 @@ export async function list(argv: string[], io: Io): Promise<number> {
     return EXIT.ok;
   });
 }
+
+export const command: Command<ListOptions> = { spec, parse: (argv) => parseFlags(spec, argv).values, run };

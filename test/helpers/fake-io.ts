@@ -1,0 +1,71 @@
+/**
+ * Runs the CLI in this process (`main` with fake IO), gh-style: stdout and stderr captured
+ * exactly, stdin from a string, env and working directory of the test's own, no TTY. The config
+ * directory is a fresh temporary one, removed after the test.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough, Readable, Writable } from 'node:stream';
+import type { TestContext } from 'node:test';
+import type { CommandDeps } from '../../src/cli/command.ts';
+import type { Io } from '../../src/cli/io.ts';
+import { main } from '../../src/cli/main.ts';
+
+export interface FakeRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** A writable that keeps what is written, as text. */
+function capture(): Writable & { text(): string; isTTY?: boolean } {
+  let text = '';
+  const stream = new Writable({
+    write(chunk, _encoding, done) {
+      text += String(chunk);
+      done();
+    },
+  });
+  return Object.assign(stream, { text: () => text });
+}
+
+export interface FakeCli {
+  home: string;
+  configDir: string;
+  env: NodeJS.ProcessEnv;
+  /** Runs `strava-auth ...args` in-process; `deps` replaces fetch, clock, browser, emulator. */
+  run(args: string[], options?: { env?: NodeJS.ProcessEnv; stdin?: string; deps?: Omit<CommandDeps, 'io'> }): Promise<FakeRun>;
+}
+
+/** A sandbox for in-process runs: its own XDG config dir and working directory. */
+export async function fakeCli(t: TestContext, env: NodeJS.ProcessEnv = {}): Promise<FakeCli> {
+  const home = await mkdtemp(join(tmpdir(), 'strava-auth-fake-'));
+  t.after(() => rm(home, { recursive: true, force: true }));
+  const baseEnv: NodeJS.ProcessEnv = { XDG_CONFIG_HOME: join(home, 'config'), HOME: home, PATH: process.env.PATH, BROWSER: '/nonexistent/browser', ...env };
+  return {
+    home,
+    configDir: join(home, 'config', 'strava-auth'),
+    env: baseEnv,
+    async run(args, options = {}) {
+      const stdout = capture();
+      const stderr = capture();
+      const stdin = options.stdin === undefined ? new PassThrough() : Readable.from([options.stdin]);
+      if (options.stdin === undefined) (stdin as PassThrough).end();
+      const io: Io = { stdout, stderr, stdin, env: { ...baseEnv, ...options.env }, cwd: home };
+      // The "browser": when the consent page answers at once (the emulator's consent set to
+      // approve) it follows the redirect to the callback; a page that waits for a click counts
+      // as no browser, so `--emulator` approves by itself and others print the URL to paste.
+      const openBrowser = async (url: string) => {
+        const consent = await fetch(url, { redirect: 'manual' });
+        const location = consent.headers.get('location');
+        await consent.body?.cancel();
+        if (consent.status < 300 || consent.status > 399 || !location) return false;
+        void fetch(new URL(location, url)).catch(() => {});
+        return true;
+      };
+      const code = await main(args, { openBrowser, ...options.deps, io });
+      return { code, stdout: stdout.text(), stderr: stderr.text() };
+    },
+  };
+}
