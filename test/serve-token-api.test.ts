@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { revokeToken } from '../src/core/token-endpoint.ts';
+import { generateApiKey } from '../src/server/api-keys.ts';
 import { SqliteStore } from '../src/sqlite/sqlite-store.ts';
 import { introspect, startTestEmulator } from './helpers/emulator.ts';
 import { connectAthlete, startTestService, TEST_API_KEY, type TestService } from './helpers/serve.ts';
@@ -144,6 +145,21 @@ describe('GET /v1/athletes/{id}/token', () => {
         assert.equal((await json(response)).error.code, 'unauthorized');
       }
     }
+  });
+
+  test('a stored key works on every replica, and once revoked on one it is refused by the other at once', async (t) => {
+    const { emu, svc } = await connected(t);
+    const other = await startTestService(t, emu, { dbPath: svc.dbPath });
+    const { key, record } = await generateApiKey('backend', 0);
+    await svc.serviceStore.addApiKey(record);
+    const withKey = (url: string) => fetch(`${url}/v1/athletes/501/token`, { headers: { authorization: `Bearer ${key}` } });
+    assert.equal((await withKey(svc.url)).status, 200);
+    assert.equal((await withKey(other.url)).status, 200);
+    assert.equal(await svc.serviceStore.revokeApiKey(record.id), true);
+    assert.equal((await withKey(other.url)).status, 401);
+    assert.equal((await withKey(svc.url)).status, 401);
+    // The environment's key is untouched by the revocation.
+    assert.equal((await other.api('/v1/athletes/501/token')).status, 200);
   });
 
   test('a store outage is 503 with Retry-After; /readyz says so; nothing stored is lost', async (t) => {

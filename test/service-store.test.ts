@@ -63,15 +63,19 @@ for (const [name, opener, suite] of implementations) {
       assert.equal(await a.takePendingLogin('never-put'), undefined);
     });
 
-    test('API keys: added, listed in creation order, revoked (seen by the other instance)', async (t) => {
+    test('API keys: added, listed in creation order, found by hash, revoked (seen by the other instance)', async (t) => {
       const open = await opener(t);
       const [a, b] = [await open(), await open()];
       await a.addApiKey({ id: 'k2', hash: 'h2', label: 'second', createdAt: 20 });
       await a.addApiKey({ id: 'k1', hash: 'h1', label: 'first', createdAt: 10 });
       assert.deepEqual((await b.listApiKeys()).map((k) => [k.id, k.hash, k.label, k.createdAt]), [['k1', 'h1', 'first', 10], ['k2', 'h2', 'second', 20]]);
+      assert.equal(await b.hasApiKeyHash('h1'), true);
+      assert.equal(await b.hasApiKeyHash('h3'), false);
       assert.equal(await b.revokeApiKey('k1'), true);
       assert.equal(await a.revokeApiKey('k1'), false);
       assert.deepEqual((await a.listApiKeys()).map((k) => k.id), ['k2']);
+      assert.equal(await a.hasApiKeyHash('h1'), false);
+      assert.equal(await a.hasApiKeyHash('h2'), true);
     });
 
     test('athlete statuses: set, read, listed by id, cleared', async (t) => {

@@ -78,6 +78,10 @@ export class PostgresServiceStore implements ServiceStore {
     return rows.map((row) => ({ id: String(row.id), hash: String(row.hash), label: String(row.label), createdAt: Number(row.created_at) }));
   }
 
+  async hasApiKeyHash(hash: string): Promise<boolean> {
+    return (await this.#query(`SELECT 1 FROM strava_auth_api_keys WHERE hash = $1`, [hash])).length > 0;
+  }
+
   async revokeApiKey(id: string): Promise<boolean> {
     return (await this.#query(`DELETE FROM strava_auth_api_keys WHERE id = $1 RETURNING id`, [id])).length > 0;
   }

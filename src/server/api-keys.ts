@@ -1,7 +1,9 @@
 /**
  * Service API keys: `sak_<id>_<secret>`, 256 random bits. Only the SHA-256 of a key is stored (a
- * plain hash suffices: the keys are random, so there is nothing to guess from a dictionary), and a
- * presented key is compared with every live hash in constant time.
+ * plain hash suffices: the keys are random, so there is nothing to guess from a dictionary). A
+ * presented key's hash is compared with the environment's hashes in constant time and looked up in
+ * the store by its index: the lookup's timing can only tell how the presented key's hash sorts
+ * among stored hashes, and a client cannot steer a SHA-256 towards a prefix, so it learns nothing.
  */
 import { constantTimeEqual, randomToken } from '../core/random.ts';
 import type { ApiKeyRecord, ServiceStore } from './service-store.ts';
@@ -72,11 +74,12 @@ export class ApiKeyVerifier {
       if (this.#hashes.size >= MAX_REMEMBERED_HASHES) this.#hashes.clear();
       this.#hashes.set(key, presented);
     }
-    const hashes = [...(await this.#envHashes), ...(await this.#store.listApiKeys()).map((record) => record.hash)];
     let found = false;
     // Every hash is compared, so the time says nothing about which one (if any) matched.
-    for (const hash of hashes) found = constantTimeEqual(presented, hash) || found;
-    return found;
+    for (const hash of await this.#envHashes) found = constantTimeEqual(presented, hash) || found;
+    // The store is asked even when an environment key matched, so both take the same time.
+    const stored = await this.#store.hasApiKeyHash(presented);
+    return found || stored;
   }
 }
 

@@ -25,6 +25,11 @@ export class MemoryServiceStore implements ServiceStore {
     return [...this.#keys.values()].map((key) => ({ ...key })).sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id));
   }
 
+  async hasApiKeyHash(hash: string): Promise<boolean> {
+    for (const key of this.#keys.values()) if (key.hash === hash) return true;
+    return false;
+  }
+
   async revokeApiKey(id: string): Promise<boolean> {
     return this.#keys.delete(id);
   }

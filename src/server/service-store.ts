@@ -39,7 +39,7 @@ export interface AthleteStatus {
  * What the service keeps besides tokens. Each method is one short statement on a SQL store, so
  * every replica sees the others' writes at once:
  * - pending logins are taken (read and deleted) atomically: a state works once, on any replica;
- * - API keys are stored hashed; the hot path reads the hashes of live keys;
+ * - API keys are stored hashed; the hot path looks up the presented key's hash (indexed);
  * - athlete statuses remember a revocation after the tokens are gone (410 rather than 404);
  * - webhook events are recorded once, so a retried delivery is handled once.
  */
@@ -50,6 +50,8 @@ export interface ServiceStore {
 
   addApiKey(key: ApiKeyRecord): Promise<void>;
   listApiKeys(): Promise<ApiKeyRecord[]>;
+  /** Whether a live key has this hash: one indexed lookup, read on every request so a revocation holds at once. */
+  hasApiKeyHash(hash: string): Promise<boolean>;
   /** False when no key has this id. */
   revokeApiKey(id: string): Promise<boolean>;
 

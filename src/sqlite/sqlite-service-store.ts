@@ -20,7 +20,7 @@ export interface SqliteServiceStoreOptions {
 }
 
 type Statements = Record<
-  'putLogin' | 'dropExpiredLogins' | 'takeLogin' | 'addKey' | 'listKeys' | 'revokeKey' | 'getStatus' | 'setStatus' | 'clearStatus' | 'listStatuses' | 'addEvent' | 'dropOldEvents' | 'ping',
+  'putLogin' | 'dropExpiredLogins' | 'takeLogin' | 'addKey' | 'listKeys' | 'hasKeyHash' | 'revokeKey' | 'getStatus' | 'setStatus' | 'clearStatus' | 'listStatuses' | 'addEvent' | 'dropOldEvents' | 'ping',
   StatementSync
 >;
 
@@ -81,6 +81,10 @@ export class SqliteServiceStore implements ServiceStore {
         createdAt: row.created_at,
       })),
     );
+  }
+
+  async hasApiKeyHash(hash: string): Promise<boolean> {
+    return this.#run((s) => s.hasKeyHash.get(hash) !== undefined);
   }
 
   async revokeApiKey(id: string): Promise<boolean> {
@@ -162,6 +166,7 @@ export class SqliteServiceStore implements ServiceStore {
         takeLogin: db.prepare(`DELETE FROM ${PENDING_LOGINS_TABLE} WHERE state = ? RETURNING scopes, return_to, created_at, expires_at`),
         addKey: db.prepare(`INSERT INTO ${API_KEYS_TABLE} (id, hash, label, created_at) VALUES (?, ?, ?, ?)`),
         listKeys: db.prepare(`SELECT id, hash, label, created_at FROM ${API_KEYS_TABLE} ORDER BY created_at, id`),
+        hasKeyHash: db.prepare(`SELECT 1 FROM ${API_KEYS_TABLE} WHERE hash = ?`),
         revokeKey: db.prepare(`DELETE FROM ${API_KEYS_TABLE} WHERE id = ?`),
         getStatus: db.prepare(`SELECT reason, at FROM ${ATHLETE_STATUS_TABLE} WHERE athlete_id = ?`),
         setStatus: db.prepare(`INSERT OR REPLACE INTO ${ATHLETE_STATUS_TABLE} (athlete_id, status, reason, at) VALUES (?, ?, ?, ?)`),
