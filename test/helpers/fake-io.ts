@@ -3,6 +3,7 @@
  * exactly, stdin from a string (or left open, with `start`), env and working directory of the
  * test's own, no TTY. The config directory is a fresh temporary one, removed after the test.
  */
+import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +18,8 @@ export interface FakeRun {
   stdout: string;
   stderr: string;
 }
+
+const SIGNALS = ['SIGINT', 'SIGTERM'] as const;
 
 /** A writable that keeps what is written, as text. */
 function capture(): Writable & { text(): string; isTTY?: boolean } {
@@ -54,7 +57,13 @@ export interface FakeCli {
 /** A sandbox for in-process runs: its own XDG config dir and working directory. */
 export async function fakeCli(t: TestContext, env: NodeJS.ProcessEnv = {}): Promise<FakeCli> {
   const home = await mkdtemp(join(tmpdir(), 'strava-auth-fake-'));
-  t.after(() => rm(home, { recursive: true, force: true }));
+  // Runs share this process: a signal handler a run leaves behind would outlive it.
+  const listeners = () => SIGNALS.map((signal) => `${signal}: ${process.listenerCount(signal)}`).join(', ');
+  const before = listeners();
+  t.after(async () => {
+    await rm(home, { recursive: true, force: true });
+    assert.equal(listeners(), before, 'the in-process runs left no signal handler behind');
+  });
   const baseEnv: NodeJS.ProcessEnv = { XDG_CONFIG_HOME: join(home, 'config'), HOME: home, PATH: process.env.PATH, BROWSER: '/nonexistent/browser', ...env };
   const cli: FakeCli = {
     home,
