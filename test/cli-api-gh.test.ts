@@ -1,26 +1,25 @@
 /**
- * `strava-auth api` at gh api's level, end to end: the real CLI against the emulator (and, where
- * the exact request matters, against a recording server on 127.0.0.1 that answers with what it
- * received, minus the Authorization header).
+ * `strava-auth api` at gh api's level: the CLI in-process (fake IO) against the emulator (and,
+ * where the exact request matters, against a recording server on 127.0.0.1 that answers with what
+ * it received, minus the Authorization header). The real CLI (child processes) where the process
+ * is the point: a closed stdout pipe, and --emulator state kept between and across runs.
  */
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, test, type TestContext } from 'node:test';
-import { Readable, Writable } from 'node:stream';
-import { command as apiCommand } from '../src/cli/commands/api.ts';
-import type { Io } from '../src/cli/io.ts';
 import { ManualClock } from '../src/core/clock.ts';
 import type { EmulatorOptions } from '../src/emulator/index.ts';
 import { ROOT, cliSandbox } from './helpers/cli.ts';
 import { startTestEmulator } from './helpers/emulator.ts';
+import { fakeCli } from './helpers/fake-io.ts';
 
 const UPLOADS = join(ROOT, 'test', 'fixtures', 'uploads');
 
 async function loggedIn(t: TestContext, scope: string, options: EmulatorOptions = {}, env: NodeJS.ProcessEnv = {}) {
   const emu = await startTestEmulator(t, options);
-  const cli = await cliSandbox(t, { STRAVA_BASE_URL: emu.url, STRAVA_CLIENT_ID: String(emu.clientId), STRAVA_CLIENT_SECRET: emu.clientSecret, ...env });
+  const cli = await fakeCli(t, { STRAVA_BASE_URL: emu.url, STRAVA_CLIENT_ID: String(emu.clientId), STRAVA_CLIENT_SECRET: emu.clientSecret, ...env });
   emu.setConsent({ policy: 'approve' });
   const login = await cli.run(['login', '--scope', scope]);
   assert.equal(login.code, 0, login.stderr);
@@ -92,7 +91,7 @@ describe('api requests as gh api builds them', () => {
   test('-X GET puts the fields in the query string; -H adds a header; -F @- reads standard input', async (t) => {
     const { cli, seen } = await recorded(t);
     assert.equal((await cli.run(['api', 'athlete/activities', '-X', 'get', '-F', 'per_page=5', '-f', 'before=1700000000', '-H', 'X-Trace: abc'])).code, 0);
-    const fromStdin = await cli.run(['api', 'activities/1', '-X', 'PUT', '-F', 'description=@-'], { input: 'from stdin' });
+    const fromStdin = await cli.run(['api', 'activities/1', '-X', 'PUT', '-F', 'description=@-'], { stdin: 'from stdin' });
     assert.equal(fromStdin.code, 0, fromStdin.stderr);
     assert.deepEqual(
       seen.map((r) => [r.method, r.path, r.query, r.header, r.body]),
@@ -107,7 +106,7 @@ describe('api requests as gh api builds them', () => {
     const { cli, seen } = await recorded(t);
     await writeFile(join(cli.home, 'body.json'), '{"name":"Evening Ride","trainer":true}');
     assert.equal((await cli.run(['api', 'activities/7', '-X', 'PUT', '--input', 'body.json', '-f', 'dry=1'])).code, 0);
-    assert.equal((await cli.run(['api', 'activities', '--input', '-'], { input: '{"name":"From stdin"}' })).code, 0);
+    assert.equal((await cli.run(['api', 'activities', '--input', '-'], { stdin: '{"name":"From stdin"}' })).code, 0);
     assert.deepEqual(
       seen.map((r) => [r.method, r.path, r.query, r.contentType, r.body]),
       [
@@ -115,7 +114,7 @@ describe('api requests as gh api builds them', () => {
         ['POST', '/api/v3/activities', {}, 'application/json', { name: 'From stdin' }],
       ],
     );
-    const notJson = await cli.run(['api', 'activities', '--input', '-'], { input: 'name=x' });
+    const notJson = await cli.run(['api', 'activities', '--input', '-'], { stdin: 'name=x' });
     assert.equal(notJson.code, 2);
     assert.match(notJson.stderr, /^error: --input: standard input is not JSON/);
     assert.equal(seen.length, 2, 'nothing sent');
@@ -200,7 +199,8 @@ describe('api output and pages against the emulator', () => {
   });
 
   test('a reader that closes the pipe early (| head) ends --paginate quietly, exit 0', async (t) => {
-    const { emu, cli } = await loggedIn(t, 'activity:read_all');
+    const { emu, cli: logged } = await loggedIn(t, 'activity:read_all');
+    const cli = await cliSandbox(t, logged.env); // the real process, on the same config directory
     const run = cli.start(['api', 'athlete/activities', '--paginate', '-f', 'per_page=1', '--jq', '.[].id']);
     run.child.stdout!.once('data', () => run.child.stdout!.destroy());
     const result = await run.done;
@@ -263,20 +263,6 @@ describe('--emulator keeps what the API changed', () => {
   });
 });
 
-/** An Io whose output the test reads; stderr a terminal or not. */
-function fakeIo(env: NodeJS.ProcessEnv, cwd: string, stderrIsTTY: boolean) {
-  const out = { stdout: '', stderr: '' };
-  const sink = (name: 'stdout' | 'stderr') =>
-    new Writable({
-      write(chunk: Buffer, _encoding, callback) {
-        out[name] += chunk.toString();
-        callback();
-      },
-    });
-  const io: Io = { stdout: sink('stdout'), stderr: Object.assign(sink('stderr'), { isTTY: stderrIsTTY }), stdin: Readable.from([]), env, cwd };
-  return { io, out };
-}
-
 describe('api --wait on a manual clock', () => {
   test('a 429 is waited out with a countdown on stderr, then the call is made again', async (t) => {
     const { emu, cli } = await loggedIn(t, 'read');
@@ -287,9 +273,8 @@ describe('api --wait on a manual clock', () => {
       sleeps.push(ms);
       clock.advance(ms / 1000);
     };
-    const { io, out } = fakeIo(cli.env, cli.home, false);
-    const code = await apiCommand.run(await apiCommand.parse(['athlete', '--wait', '--jq', '.id'], io), { io, clock, sleep });
-    assert.equal(code, 0, out.stderr);
+    const out = await cli.run(['api', 'athlete', '--wait', '--jq', '.id'], { deps: { clock, sleep } });
+    assert.equal(out.code, 0, out.stderr);
     assert.equal(out.stdout, '1\n');
     const lines = out.stderr.split('\n').filter(Boolean);
     assert.equal(lines.at(-1), 'rate limit window reset: trying again');
@@ -310,9 +295,8 @@ describe('api --wait on a manual clock', () => {
     const { emu, cli } = await loggedIn(t, 'read');
     emu.faults.set({ rateLimitBurst: { count: 1 } });
     const clock = new ManualClock({ frozen: true, start: Date.parse('2026-11-30T10:22:47.000Z') });
-    const { io, out } = fakeIo(cli.env, cli.home, false);
-    const code = await apiCommand.run(await apiCommand.parse(['athlete'], io), { io, clock, sleep: async () => assert.fail('no sleep without --wait') });
-    assert.equal(code, 5);
+    const out = await cli.run(['api', 'athlete'], { deps: { clock, sleep: async () => assert.fail('no sleep without --wait') } });
+    assert.equal(out.code, 5);
     assert.equal(
       out.stderr,
       "error: Strava's 15-minute rate limit is used up. Wait until 2026-11-30T10:30:00.000Z (the limit resets then) and try again. Or run it again with --wait to wait here: the window resets at 10:30:00 UTC, in 7m 13s.\n",

@@ -8,6 +8,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, test, type TestContext } from 'node:test';
+import { cliSandbox } from './helpers/cli.ts';
 import { fakeCli } from './helpers/fake-io.ts';
 
 /** Whether `shell` is on PATH. */
@@ -85,6 +86,14 @@ describe('completion bash, in real bash', () => {
     const listed = [...help.matchAll(/^ {2}([a-z]+) {2,}/gm)].map((m) => m[1]);
     const offered = bashComplete(script, cli.env, 'strava-auth ');
     for (const name of listed) assert.ok(offered.includes(name!), `${name} is not offered`);
+  });
+  test('the real binary prints the same script as the in-process run', async (t) => {
+    const { cli } = await setup(t, 'bash');
+    const real = await cliSandbox(t, cli.env);
+    const [spawned, inProcess] = await Promise.all([real.run(['completion', 'bash']), cli.run(['completion', 'bash'])]);
+    assert.equal(spawned.code, 0, spawned.stderr);
+    assert.equal(spawned.stderr, '');
+    assert.equal(spawned.stdout, inProcess.stdout);
   });
 });
 

@@ -1,5 +1,5 @@
 /**
- * Encryption at rest from the command line: the real CLI (child processes) against the emulator,
+ * Encryption at rest from the command line, run in-process with fake IO against the emulator,
  * with STRAVA_AUTH_ENCRYPTION_KEY set, missing, wrong, malformed, and rotated.
  */
 import assert from 'node:assert/strict';
@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import { describe, test, type TestContext } from 'node:test';
 import { ManualClock } from '../src/core/clock.ts';
 import type { Emulator } from '../src/emulator/index.ts';
-import { cliSandbox } from './helpers/cli.ts';
 import { startTestEmulator } from './helpers/emulator.ts';
+import { fakeCli } from './helpers/fake-io.ts';
 import { keyIdOf } from './helpers/store-contract.ts';
 
 const KEY = randomBytes(32);
@@ -22,7 +22,8 @@ const NO_KEY = { STRAVA_AUTH_ENCRYPTION_KEY: '' };
 
 async function setup(t: TestContext, clock?: ManualClock) {
   const emu = await startTestEmulator(t, clock ? { clock } : {});
-  const cli = await cliSandbox(t, { STRAVA_BASE_URL: emu.url, STRAVA_CLIENT_ID: String(emu.clientId), STRAVA_CLIENT_SECRET: emu.clientSecret });
+  emu.setConsent({ policy: 'approve' });
+  const cli = await fakeCli(t, { STRAVA_BASE_URL: emu.url, STRAVA_CLIENT_ID: String(emu.clientId), STRAVA_CLIENT_SECRET: emu.clientSecret });
   return { emu, cli, file: join(cli.configDir, 'tokens', 'default.json') };
 }
 
@@ -67,11 +68,12 @@ describe('strava-auth with STRAVA_AUTH_ENCRYPTION_KEY', () => {
     const { emu, cli, file } = await setup(t);
     assert.equal((await cli.run(['login'], { env: WITH_KEY })).code, 0);
     const text = await readFile(file, 'utf8');
-    const steps = (await cli.athleteSteps()).length;
-    const login = await cli.run(['login', '--force'], { env: NO_KEY });
+    let opened = 0;
+    const openBrowser = async () => (opened++, false);
+    const login = await cli.run(['login', '--force'], { env: NO_KEY, deps: { openBrowser } });
     assert.equal(login.code, 2);
     assert.match(login.stderr, /so they cannot be read\. Set STRAVA_AUTH_ENCRYPTION_KEY/);
-    assert.equal((await cli.athleteSteps()).length, steps, 'no browser was opened');
+    assert.equal(opened, 0, 'no browser was opened');
     assert.equal(emu.stats().grants.authorization_code, 1);
     assert.equal(await readFile(file, 'utf8'), text);
     const revoke = await cli.run(['logout'], { env: NO_KEY });

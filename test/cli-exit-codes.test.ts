@@ -1,5 +1,5 @@
 /**
- * Exit codes a script can branch on, through the real binary: a mistake the user fixes is 2 (not
+ * Exit codes a script can branch on, run in-process with fake IO (exact stderr, stdout and code): a mistake the user fixes is 2 (not
  * 1, which is kept for bugs), a refusal 7, an unreachable Strava 6. Each row names the situation,
  * the command, and what the user sees.
  */
@@ -7,8 +7,8 @@ import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { cliSandbox } from './helpers/cli.ts';
 import { startTestEmulator } from './helpers/emulator.ts';
+import { fakeCli } from './helpers/fake-io.ts';
 
 interface Row {
   situation: string;
@@ -59,7 +59,8 @@ describe('strava-auth exit codes', () => {
   for (const row of rows) {
     test(`${row.situation}: exit ${row.code}`, async (t) => {
       const emu = await startTestEmulator(t);
-      const cli = await cliSandbox(t, { STRAVA_BASE_URL: emu.url, STRAVA_CLIENT_ID: String(emu.clientId), STRAVA_CLIENT_SECRET: emu.clientSecret });
+      emu.setConsent({ policy: 'approve' });
+      const cli = await fakeCli(t, { STRAVA_BASE_URL: emu.url, STRAVA_CLIENT_ID: String(emu.clientId), STRAVA_CLIENT_SECRET: emu.clientSecret });
       const login = await cli.run(['login', '--scope', 'activity:read']);
       assert.equal(login.code, 0, login.stderr);
       await writeFile(join(cli.home, 'notes.txt'), 'shopping: milk, eggs\n');

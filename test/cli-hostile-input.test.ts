@@ -1,5 +1,5 @@
 /**
- * The real CLI against hostile input: names and values from a server carrying terminal escape
+ * The CLI (in-process, fake IO) against hostile input: names and values from a server carrying terminal escape
  * sequences, profile names, scopes, ports and API paths that must be refused before anything is
  * sent, and files holding secrets that others can read or that are corrupt.
  */
@@ -7,8 +7,8 @@ import assert from 'node:assert/strict';
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, test, type TestContext } from 'node:test';
-import { cliSandbox, type CliResult } from './helpers/cli.ts';
 import { startTestEmulator } from './helpers/emulator.ts';
+import { fakeCli, type FakeRun } from './helpers/fake-io.ts';
 import { startHostileServer } from './fixtures/hostile-server.ts';
 
 /** What a terminal would obey: ESC, BEL, C1 controls, bidi overrides. */
@@ -16,7 +16,7 @@ const TERMINAL_CONTROLS = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u206
 
 async function setup(t: TestContext) {
   const emu = await startTestEmulator(t);
-  const cli = await cliSandbox(t, { STRAVA_BASE_URL: emu.url, STRAVA_CLIENT_ID: String(emu.clientId), STRAVA_CLIENT_SECRET: emu.clientSecret });
+  const cli = await fakeCli(t, { STRAVA_BASE_URL: emu.url, STRAVA_CLIENT_ID: String(emu.clientId), STRAVA_CLIENT_SECRET: emu.clientSecret });
   return { emu, cli };
 }
 
@@ -25,7 +25,7 @@ function assertNothingSent(emu: Awaited<ReturnType<typeof startTestEmulator>>, w
   assert.deepEqual(emu.stats().calls, {}, `${what}: the emulator saw a request`);
 }
 
-function assertUsage(result: CliResult, message: RegExp, what: string): void {
+function assertUsage(result: FakeRun, message: RegExp, what: string): void {
   assert.equal(result.code, 2, `${what}: ${result.stderr}`);
   assert.match(result.stderr, message, what);
 }
@@ -56,7 +56,7 @@ describe('server text is escaped before it reaches the terminal', { timeout: 60_
     const authorize = new URL(/^\s+(http\S+)$/m.exec(stderr)![1]!);
     const callback = new URL(authorize.searchParams.get('redirect_uri')!);
     callback.search = new URLSearchParams({ state: authorize.searchParams.get('state')!, error: 'server_error\x1b]0;pwned\x07\x1b[2J\nerror: a fake line' }).toString();
-    run.child.stdin!.end(`${callback}\n`);
+    run.stdin.end(`${callback}\n`);
     const result = await run.done;
     assert.notEqual(result.code, 0);
     assert.match(result.stderr, /error: Strava sent the athlete back with the error "server_error\\x1b\]0;pwned\\x07\\x1b\[2J\\x0aerror: a fake line"/);
@@ -69,6 +69,8 @@ describe('input is checked up front: exit 2 and nothing sent', { timeout: 60_000
   test('a profile name the store would refuse (--profile, -p, STRAVA_PROFILE): exit 2 before the login starts', async (t) => {
     const { emu, cli } = await setup(t);
     emu.setConsent({ policy: 'approve' });
+    let opened = 0;
+    const deps = { openBrowser: async () => (opened++, false) };
     const cases: Array<[string[], NodeJS.ProcessEnv]> = [
       [['login', '--profile', 'Work'], {}],
       [['login', '-p', 'Work'], {}],
@@ -78,12 +80,12 @@ describe('input is checked up front: exit 2 and nothing sent', { timeout: 60_000
       [['exchange', 'abc123', '--profile', '.hidden'], {}],
     ];
     for (const [args, env] of cases) {
-      const result = await cli.run(args, { env });
+      const result = await cli.run(args, { env, deps });
       assertUsage(result, /is not a valid profile name\. Use 1 to 64 characters: lowercase letters, digits, "\.", "_" and "-", starting with a letter or digit \(e\.g\. "default", "work"/, args.join(' '));
     }
-    assert.match((await cli.run(['login'], { env: { STRAVA_PROFILE: 'Work' } })).stderr, /"Work" \(from STRAVA_PROFILE\)/);
+    assert.match((await cli.run(['login'], { env: { STRAVA_PROFILE: 'Work' }, deps })).stderr, /"Work" \(from STRAVA_PROFILE\)/);
     assertNothingSent(emu, 'bad profile names');
-    assert.deepEqual(await cli.athleteSteps(), [], 'no browser was opened');
+    assert.equal(opened, 0, 'no browser was opened');
   });
 
   test('scopes and ports are checked before the login starts', async (t) => {

@@ -11,6 +11,7 @@ import { describe, test, type TestContext } from 'node:test';
 import { FileStore } from '../src/node/file-store.ts';
 import { startHostileServer, type HostileMode, type HostileServer } from './fixtures/hostile-server.ts';
 import { cliSandbox, type CliResult, type CliSandbox } from './helpers/cli.ts';
+import { fakeCli } from './helpers/fake-io.ts';
 
 const SECRET = 'cli-client-secret-0123456789';
 const REFRESH = 'cli-refresh-token-0123456789';
@@ -36,22 +37,26 @@ const COMMANDS: Record<string, Case> = {
   url: { args: ['url', '--redirect-uri', 'http://localhost:8080/callback'] },
 };
 
+/** The environment of a CLI pointed at `server`. */
+function serverEnv(server: HostileServer, env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return { STRAVA_BASE_URL: server.url, STRAVA_CLIENT_ID: '4242', STRAVA_CLIENT_SECRET: SECRET, BROWSER: 'false', ...env };
+}
+
 async function sandboxFor(t: TestContext, server: HostileServer, c: Case, env: NodeJS.ProcessEnv = {}): Promise<CliSandbox> {
-  const cli = await cliSandbox(t, {
-    STRAVA_BASE_URL: server.url,
-    STRAVA_CLIENT_ID: '4242',
-    STRAVA_CLIENT_SECRET: SECRET,
-    BROWSER: 'false',
-    ...env,
-  });
+  const cli = await cliSandbox(t, serverEnv(server, env));
+  await logIn(cli.configDir, c);
+  return cli;
+}
+
+/** Stores tokens expiring as `c` says (none when it says nothing). */
+async function logIn(configDir: string, c: Case): Promise<void> {
   if (c.expiresIn !== undefined) {
-    const store = new FileStore({ dir: join(cli.configDir, 'tokens') });
+    const store = new FileStore({ dir: join(configDir, 'tokens') });
     await store.set('default', {
       tokens: { accessToken: ACCESS, refreshToken: REFRESH, expiresAt: Math.floor(Date.now() / 1000) + c.expiresIn, scopes: ['read', 'activity:read_all'] },
       updatedAt: Date.now(),
     });
   }
-  return cli;
 }
 
 async function run(t: TestContext, server: HostileServer, c: Case, env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
@@ -133,8 +138,11 @@ describe('CLI limits from the environment', { timeout: 60_000 }, () => {
 
   test('a limit that is not a positive number is a usage error, before anything is sent', async (t) => {
     const server = await hostile(t, 'silent');
+    const c = COMMANDS['api /athlete']!;
     for (const env of [{ STRAVA_AUTH_TIMEOUT: '0' }, { STRAVA_AUTH_TIMEOUT: 'soon' }, { STRAVA_AUTH_MAX_RESPONSE_MB: '-1' }]) {
-      const result = await run(t, server, COMMANDS['api /athlete']!, env);
+      const cli = await fakeCli(t, serverEnv(server, env)); // a usage error: in-process
+      await logIn(cli.configDir, c);
+      const result = await cli.run(c.args);
       assert.equal(result.code, 2, result.stderr);
       assert.match(result.stderr, /^error: STRAVA_AUTH_(TIMEOUT takes a positive number of seconds|MAX_RESPONSE_MB takes a positive number of megabytes); got "/);
     }

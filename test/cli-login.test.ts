@@ -7,17 +7,32 @@ import type { Emulator } from '../src/emulator/index.ts';
 import { FileStore } from '../src/node/file-store.ts';
 import { cliSandbox } from './helpers/cli.ts';
 import { startTestEmulator } from './helpers/emulator.ts';
+import { fakeCli } from './helpers/fake-io.ts';
 import { rawExchange } from './helpers/raw-http.ts';
 
-/** An emulator in the test process, and a CLI sandbox pointed at it through the environment. */
+/** The environment that points a CLI at the test emulator with its app's credentials. */
+function appEnv(emu: Emulator): NodeJS.ProcessEnv {
+  return { STRAVA_BASE_URL: emu.url, STRAVA_CLIENT_ID: String(emu.clientId), STRAVA_CLIENT_SECRET: emu.clientSecret };
+}
+
+/**
+ * An emulator in the test process, and the real CLI (child processes) pointed at it, with the
+ * browser-athlete fixture as $BROWSER: for what needs the real process or the real browser.
+ */
 async function setup(t: TestContext, env: NodeJS.ProcessEnv = {}, clock?: ManualClock) {
   const emu = await startTestEmulator(t, clock ? { clock } : {});
-  const cli = await cliSandbox(t, {
-    STRAVA_BASE_URL: emu.url,
-    STRAVA_CLIENT_ID: String(emu.clientId),
-    STRAVA_CLIENT_SECRET: emu.clientSecret,
-    ...env,
-  });
+  const cli = await cliSandbox(t, { ...appEnv(emu), ...env });
+  return { emu, cli };
+}
+
+/**
+ * The same, run in-process with fake IO; the emulator's consent page approves at once (what the
+ * $BROWSER athlete does by a click), and the fake browser follows it to the loopback callback.
+ */
+async function inProcess(t: TestContext, env: NodeJS.ProcessEnv = {}, clock?: ManualClock) {
+  const emu = await startTestEmulator(t, clock ? { clock } : {});
+  emu.setConsent({ policy: 'approve' });
+  const cli = await fakeCli(t, { ...appEnv(emu), ...env });
   return { emu, cli };
 }
 
@@ -33,7 +48,7 @@ function loopbackOf(stderr: string): URL {
   return new URL(url.searchParams.get('redirect_uri')!);
 }
 
-describe('strava-auth login (browser played by $BROWSER)', () => {
+describe('strava-auth login', () => {
   test('approve: tokens stored 0600 in a 0700 dir, who and which scopes printed, the token works', async (t) => {
     const { emu, cli } = await setup(t);
     const login = await cli.run(['login', '--scope', 'activity:write,activity:read_all']);
@@ -113,12 +128,12 @@ describe('strava-auth login (browser played by $BROWSER)', () => {
   });
 
   test('a second login replaces the first', async (t) => {
-    const { emu, cli } = await setup(t, { ATHLETE_DECISION: 'none' });
+    const { emu, cli } = await inProcess(t);
     emu.setConsent({ policy: 'approve', athleteId: 1 });
-    assert.equal((await cli.run(['login'], { env: { ATHLETE_DECISION: 'approve' } })).code, 0);
+    assert.equal((await cli.run(['login'])).code, 0);
     const first = (await cli.run(['token'])).stdout.trim();
     emu.setConsent({ policy: 'approve', athleteId: 2 });
-    const second = await cli.run(['login'], { env: { ATHLETE_DECISION: 'approve' } });
+    const second = await cli.run(['login']);
     assert.equal(second.code, 0, second.stderr);
     assert.match(second.stderr, /Replaced the previous login of profile "default" \(athlete 1\)/);
     const status = JSON.parse((await cli.run(['status', '--json'])).stdout);
@@ -127,30 +142,31 @@ describe('strava-auth login (browser played by $BROWSER)', () => {
   });
 
   test('--no-browser prints the URL and takes the pasted address', async (t) => {
-    const { emu, cli } = await setup(t);
-    emu.setConsent({ policy: 'approve' });
-    const run = cli.start(['login', '--no-browser']);
+    const { cli } = await inProcess(t);
+    let opened = 0;
+    const run = cli.start(['login', '--no-browser'], { deps: { openBrowser: async () => (opened++, true) } });
     const stderr = await run.waitForStderr(/paste the address/);
     const url = /^\s+(http\S+)$/m.exec(stderr)![1]!;
     // The person opens the URL elsewhere and copies the address the browser lands on.
     const landed = (await fetch(url, { redirect: 'manual' })).headers.get('location')!;
-    run.child.stdin!.end(`${landed}\n`);
+    run.stdin.end(`${landed}\n`);
     const result = await run.done;
     assert.equal(result.code, 0, result.stderr);
-    assert.deepEqual(await cli.athleteSteps(), [], '$BROWSER was not started');
+    assert.equal(opened, 0, 'no browser was opened');
     assert.match(result.stderr, /Granted scopes: read, activity:read_all$/m);
   });
 
   test('malformed requests to the loopback port are refused and the login still completes (issue 9: GET // ended it)', async (t) => {
-    const { emu, cli } = await setup(t);
-    emu.setConsent({ policy: 'approve' });
+    const { cli } = await inProcess(t);
     const run = cli.start(['login', '--no-browser']);
+    let ended = false;
+    void run.done.finally(() => (ended = true));
     const stderr = await run.waitForStderr(/paste the address/);
     const port = Number(loopbackOf(stderr).port);
     assert.equal((await rawExchange(port, `GET // HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n\r\n`)).status, 400);
     assert.equal((await rawExchange(port, `GET /callback?code=x&state=y HTTP/1.1\r\nHost: rebound.example:${port}\r\n\r\n`)).status, 421);
     assert.equal((await rawExchange(port, 'GET /callback?code=%zz HTTP/1.1\r\n\r\n')).status, 400);
-    assert.equal(run.child.exitCode, null, 'login is still waiting');
+    assert.equal(ended, false, 'login is still waiting');
     const url = /^\s+(http\S+)$/m.exec(stderr)![1]!;
     const landed = (await fetch(url, { redirect: 'manual' })).headers.get('location')!;
     const callback = await fetch(landed);
@@ -161,20 +177,19 @@ describe('strava-auth login (browser played by $BROWSER)', () => {
   });
 
   test('--no-browser also takes the bare code, and says the scopes are assumed', async (t) => {
-    const { emu, cli } = await setup(t);
-    emu.setConsent({ policy: 'approve' });
+    const { cli } = await inProcess(t);
     const run = cli.start(['login', '--no-browser', '--scope', 'activity:read']);
     const stderr = await run.waitForStderr(/paste the address/);
     const url = /^\s+(http\S+)$/m.exec(stderr)![1]!;
     const code = new URL((await fetch(url, { redirect: 'manual' })).headers.get('location')!).searchParams.get('code')!;
-    run.child.stdin!.end(`${code}\n`);
+    run.stdin.end(`${code}\n`);
     const result = await run.done;
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stderr, /Granted scopes: read, activity:read \(assumed: a bare code does not say/);
   });
 
   test('a wrong client secret: one sentence, exit 7, the secret never printed', async (t) => {
-    const { cli } = await setup(t, { STRAVA_CLIENT_SECRET: 'definitely-not-the-secret' });
+    const { cli } = await inProcess(t, { STRAVA_CLIENT_SECRET: 'definitely-not-the-secret' });
     const login = await cli.run(['login']);
     assert.equal(login.code, 7);
     assert.match(login.stderr, /^error: Strava rejected the client secret\. Check the client secret: copy it again from https:\/\/www\.strava\.com\/settings\/api/m);
@@ -182,23 +197,24 @@ describe('strava-auth login (browser played by $BROWSER)', () => {
   });
 
   test('an unknown client id is reported at once, not waited on', async (t) => {
-    const { emu, cli } = await setup(t, { STRAVA_CLIENT_ID: '999999' });
-    const login = await cli.run(['login']);
+    const { emu, cli } = await inProcess(t, { STRAVA_CLIENT_ID: '999999' });
+    let opened = 0;
+    const login = await cli.run(['login'], { deps: { openBrowser: async () => (opened++, true) } });
     assert.equal(login.code, 7);
     assert.match(login.stderr, /^error: Strava does not know this client id\./m);
-    assert.deepEqual(await cli.athleteSteps(), [], 'no browser was opened');
+    assert.equal(opened, 0, 'no browser was opened');
     assert.equal(emu.stats().grants.authorization_code, 0);
   });
 
   test('no credentials off a terminal: says where to put them and how to try the emulator', async (t) => {
-    const { cli } = await setup(t, { STRAVA_CLIENT_ID: '', STRAVA_CLIENT_SECRET: '' });
+    const { cli } = await inProcess(t, { STRAVA_CLIENT_ID: '', STRAVA_CLIENT_SECRET: '' });
     const login = await cli.run(['login']);
     assert.equal(login.code, 2, 'missing credentials are an input error');
     assert.match(login.stderr, /No Strava client id \(STRAVA_CLIENT_ID\) is configured \(looked in the environment, \S+\/\.env, the profile file \S+\/profiles\/default\.json\)\..*saves them in the profile.*strava-auth login --emulator/);
   });
 
   test('credentials from ./.env', async (t) => {
-    const { emu, cli } = await setup(t, { STRAVA_CLIENT_ID: '', STRAVA_CLIENT_SECRET: '' });
+    const { emu, cli } = await inProcess(t, { STRAVA_CLIENT_ID: '', STRAVA_CLIENT_SECRET: '' });
     await writeFile(join(cli.home, '.env'), `STRAVA_CLIENT_ID=${emu.clientId}\nSTRAVA_CLIENT_SECRET="${emu.clientSecret}"\n`);
     const login = await cli.run(['login']);
     assert.equal(login.code, 0, login.stderr);
@@ -220,28 +236,30 @@ describe('strava-auth login (browser played by $BROWSER)', () => {
   });
 
   test('a timeout leaves nothing behind', async (t) => {
-    const { cli } = await setup(t, { ATHLETE_DECISION: 'none' });
-    // Long enough for the authorize-URL check (inside --timeout) on a loaded machine.
-    const result = await cli.run(['login', '--timeout', '2']);
+    const { cli } = await inProcess(t);
+    // A browser opened on a consent page nobody answers. Long enough for the authorize-URL check
+    // (inside --timeout) on a loaded machine.
+    const result = await cli.run(['login', '--timeout', '2'], { deps: { openBrowser: async () => true } });
     assert.equal(result.code, 130);
     assert.match(result.stderr, /No answer from Strava's consent page within 2 seconds\./);
     assert.equal((await cli.run(['status'])).code, 3);
   });
 
   test('the loopback server listens on 127.0.0.1 only, on the port asked for', async (t) => {
-    const { cli } = await setup(t);
-    const run = cli.start(['login', '--no-browser', '--port', '0'], { input: '' });
+    const { cli } = await inProcess(t);
+    const controller = new AbortController();
+    const run = cli.start(['login', '--no-browser', '--port', '0'], { deps: { signal: controller.signal } });
     const redirect = loopbackOf(await run.waitForStderr(/Waiting for the authorization/));
     assert.equal(redirect.hostname, '127.0.0.1');
     assert.equal(redirect.pathname, '/callback');
-    run.child.kill('SIGINT');
-    await run.done;
+    controller.abort();
+    assert.equal((await run.done).code, 130);
   });
 });
 
 describe('profiles', () => {
   test('two athletes side by side, chosen with --profile or STRAVA_PROFILE', async (t) => {
-    const { emu, cli } = await setup(t);
+    const { emu, cli } = await inProcess(t);
     emu.setConsent({ policy: 'approve', athleteId: 1 });
     assert.equal((await cli.run(['login'])).code, 0);
     emu.setConsent({ policy: 'approve', athleteId: 2 });
@@ -261,7 +279,7 @@ describe('strava-auth token', () => {
   test('refreshes a token about to expire, persists the rotation, then serves it from the file', async (t) => {
     // The emulator starts 5h58m in the past, so the login's token has two minutes left in real time.
     const clock = new ManualClock({ frozen: true, start: Date.now() - (21600 - 120) * 1000 });
-    const { emu, cli } = await setup(t, {}, clock);
+    const { emu, cli } = await inProcess(t, {}, clock);
     assert.equal((await cli.run(['login'])).code, 0);
     const before = JSON.parse(await readFile(join(cli.configDir, 'tokens', 'default.json'), 'utf8'));
     emu.clock.advance(21600 - 120); // and now the emulator agrees that little time is left
@@ -277,7 +295,7 @@ describe('strava-auth token', () => {
   });
 
   test('not logged in: exit 3 and the login command', async (t) => {
-    const { cli } = await setup(t);
+    const { cli } = await inProcess(t);
     const result = await cli.run(['token', '--profile', 'nobody']);
     assert.equal(result.code, 3);
     assert.equal(result.stdout, '');
@@ -286,7 +304,7 @@ describe('strava-auth token', () => {
 
   test('a refresh token Strava refuses: exit 3, tokens kept and status says so', async (t) => {
     const clock = new ManualClock({ frozen: true, start: Date.now() - (21600 - 120) * 1000 });
-    const { emu, cli } = await setup(t, {}, clock);
+    const { emu, cli } = await inProcess(t, {}, clock);
     assert.equal((await cli.run(['login'])).code, 0);
     // Another client of the same grant rotates the refresh token behind the CLI's back.
     const stored = JSON.parse(await readFile(join(cli.configDir, 'tokens', 'default.json'), 'utf8'));
@@ -301,7 +319,7 @@ describe('strava-auth token', () => {
     assert.match(status.stdout, /Refresh:\s+refused by Strava/);
   });
   test('a record marked invalid is never served, even with an access token hours from expiry: exit 3 and why', async (t) => {
-    const { emu, cli } = await setup(t);
+    const { emu, cli } = await inProcess(t);
     assert.equal((await cli.run(['login'])).code, 0);
     const store = new FileStore({ dir: join(cli.configDir, 'tokens'), warn: () => {} });
     const record = (await store.get('default'))!;
@@ -320,7 +338,7 @@ describe('strava-auth token', () => {
 
 describe('strava-auth refresh, logout', () => {
   test('refresh says whether the access token changed', async (t) => {
-    const { cli } = await setup(t);
+    const { cli } = await inProcess(t);
     assert.equal((await cli.run(['login'])).code, 0);
     const result = await cli.run(['refresh', '--json']);
     assert.equal(result.code, 0, result.stderr);
@@ -329,7 +347,7 @@ describe('strava-auth refresh, logout', () => {
   });
 
   test('logout revokes at Strava, then forgets; --local only forgets', async (t) => {
-    const { emu, cli } = await setup(t);
+    const { emu, cli } = await inProcess(t);
     assert.equal((await cli.run(['login'])).code, 0);
     const token = (await cli.run(['token'])).stdout.trim();
     const out = await cli.run(['logout']);
@@ -347,7 +365,7 @@ describe('strava-auth refresh, logout', () => {
   });
 
   test('logout when Strava cannot be reached keeps the tokens and says how to go on', async (t) => {
-    const { cli } = await setup(t);
+    const { cli } = await inProcess(t);
     assert.equal((await cli.run(['login'])).code, 0);
     const result = await cli.run(['logout'], { env: { STRAVA_BASE_URL: 'http://127.0.0.1:2' } });
     assert.equal(result.code, 6);
@@ -359,7 +377,7 @@ describe('strava-auth refresh, logout', () => {
 
 describe('strava-auth url + exchange (the manual path)', () => {
   test('url prints an authorize URL; exchange checks its state once and stores the tokens', async (t) => {
-    const { emu, cli } = await setup(t);
+    const { emu, cli } = await inProcess(t);
     const url = await cli.run(['url', '--redirect-uri', 'http://localhost:5000/strava/cb', '--scope', 'activity:write', '--json']);
     assert.equal(url.code, 0, url.stderr);
     const { url: authorize, state } = JSON.parse(url.stdout);
@@ -383,7 +401,7 @@ describe('strava-auth url + exchange (the manual path)', () => {
   });
 
   test('url refuses a redirect URI outside the callback domain, in one sentence', async (t) => {
-    const { cli } = await setup(t);
+    const { cli } = await inProcess(t);
     const result = await cli.run(['url', '--redirect-uri', 'https://evil.example.com/cb']);
     assert.equal(result.code, 7);
     assert.match(result.stderr, /^error: Strava refused the redirect URI: it is not inside the app's Authorization Callback Domain\./m);
@@ -412,8 +430,8 @@ describe('strava-auth --emulator (no Strava account)', () => {
   });
 
   test('with no browser at all, the emulator\'s athlete approves', async (t) => {
-    const cli = await cliSandbox(t, { BROWSER: '/nonexistent/browser' });
-    const login = await cli.run(['login', '--emulator']);
+    const cli = await fakeCli(t);
+    const login = await cli.run(['login', '--emulator'], { deps: { openBrowser: async () => false } });
     assert.equal(login.code, 0, login.stderr);
     assert.match(login.stderr, /No browser to open: the emulator's demo athlete approves the consent page for you\./);
   });
@@ -421,6 +439,7 @@ describe('strava-auth --emulator (no Strava account)', () => {
 
 describe('manners', () => {
   const commands = ['login', 'token', 'status', 'refresh', 'logout', 'scopes', 'url', 'exchange', 'emulator'];
+  // Spawned on purpose: each command loads and answers through the real binary at least once.
   for (const name of commands) {
     test(`${name} --help`, async (t) => {
       const cli = await cliSandbox(t);
@@ -430,7 +449,7 @@ describe('manners', () => {
     });
   }
   test('top-level help lists every command and points to the exit codes, which help exit-codes prints', async (t) => {
-    const cli = await cliSandbox(t);
+    const cli = await fakeCli(t);
     const result = await cli.run(['--help']);
     assert.equal(result.code, 0);
     for (const name of commands) assert.match(result.stdout, new RegExp(`^  ${name} `, 'm'));
@@ -440,7 +459,7 @@ describe('manners', () => {
     assert.match(codes.stdout, /^Exit codes:\n  0 {4}success/);
   });
   test('an unknown flag or command is a usage error (exit 2)', async (t) => {
-    const cli = await cliSandbox(t);
+    const cli = await fakeCli(t);
     const flag = await cli.run(['token', '--bogus']);
     assert.equal(flag.code, 2);
     assert.equal(flag.stderr, 'error: unknown flag --bogus for token\nRun with --help for usage.\n');
@@ -449,7 +468,7 @@ describe('manners', () => {
     assert.match(command.stderr, /unknown command "frobnicate"/);
   });
   test('scopes and scopes --for', async (t) => {
-    const cli = await cliSandbox(t);
+    const cli = await fakeCli(t);
     const all = await cli.run(['scopes']);
     assert.match(all.stdout, /^ {2}activity:write {5}create manual activities and uploads/m);
     assert.match(all.stdout, /GET \/athlete\/activities\s+activity:read \(\+ activity:read_all for private\)/);
@@ -459,7 +478,7 @@ describe('manners', () => {
     assert.deepEqual(json.needs, ['activity:write']);
   });
   test('a corrupt token file is a clear error naming the file, and is left alone', async (t) => {
-    const { cli } = await setup(t);
+    const { cli } = await inProcess(t);
     assert.equal((await cli.run(['login'])).code, 0);
     const file = join(cli.configDir, 'tokens', 'default.json');
     await writeFile(file, '{"version":1,"tokens": {"accessToken": ');

@@ -1,6 +1,7 @@
 /**
  * `strava-auth serve` as a person runs it: the real CLI in a child process, on real SQLite, against
- * the emulator; keys from the CLI, SIGTERM draining a request under way, usage errors.
+ * the emulator; keys from the CLI, SIGTERM draining a request under way. Help, usage errors and
+ * the `serve keys` commands run in-process with fake IO.
  */
 import assert from 'node:assert/strict';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -11,6 +12,7 @@ import { ManualClock } from '../src/core/clock.ts';
 import type { Emulator } from '../src/emulator/index.ts';
 import { cliSandbox, type CliRun, type CliSandbox } from './helpers/cli.ts';
 import { startTestEmulator } from './helpers/emulator.ts';
+import { fakeCli } from './helpers/fake-io.ts';
 import { connectAthlete } from './helpers/serve.ts';
 
 const HOUR = 3600;
@@ -76,7 +78,7 @@ async function startGate(t: TestContext, upstream: string) {
 
 describe('strava-auth serve (the CLI)', { timeout: 60_000 }, () => {
   test('--help lists the flags, the routes and the environment', async (t) => {
-    const cli = await cliSandbox(t);
+    const cli = await fakeCli(t);
     const result = await cli.run(['serve', '--help']);
     assert.equal(result.code, 0);
     for (const text of ['--port N', '--db STORE', '--public-url URL', '--emulator', 'GET    /v1/athletes/ID/token[?min_valid=S]', 'STRAVA_AUTH_API_KEYS', 'SIGTERM']) {
@@ -86,7 +88,7 @@ describe('strava-auth serve (the CLI)', { timeout: 60_000 }, () => {
   });
 
   test('usage errors: exit 2 before anything starts', async (t) => {
-    const cli = await cliSandbox(t);
+    const cli = await fakeCli(t);
     const cases: Array<[string[], RegExp]> = [
       [['serve', '--port', 'x'], /--port takes a port number/],
       [['serve', '--port', '70000'], /--port takes a port number/],
@@ -105,14 +107,15 @@ describe('strava-auth serve (the CLI)', { timeout: 60_000 }, () => {
 
   test('keys create|list|revoke: a created key works on the running service at once; a revoked one is 401', async (t) => {
     const emu = await startTestEmulator(t);
+    const keys = await fakeCli(t, emulatorEnv(emu));
     const cli = await cliSandbox(t, emulatorEnv(emu));
     const db = `sqlite:${join(cli.home, 'service.db')}`;
-    const created = await cli.run(['serve', 'keys', 'create', '--label', 'backend', '--db', db, '--json']);
+    const created = await keys.run(['serve', 'keys', 'create', '--label', 'backend', '--db', db, '--json']);
     assert.equal(created.code, 0, created.stderr);
     const { id, key, label } = JSON.parse(created.stdout);
     assert.equal(label, 'backend');
     assert.match(key, /^sak_[0-9a-f]{12}_[A-Za-z0-9_-]{43}$/);
-    const listed = await cli.run(['serve', 'keys', 'list', '--db', db, '--json']);
+    const listed = await keys.run(['serve', 'keys', 'list', '--db', db, '--json']);
     assert.deepEqual(JSON.parse(listed.stdout).map((k: any) => [k.id, k.label]), [[id, 'backend']]);
     assert.ok(!listed.stdout.includes(key), 'the key itself is never listed');
 
@@ -120,10 +123,10 @@ describe('strava-auth serve (the CLI)', { timeout: 60_000 }, () => {
     await connectAthlete(url, emu, { athleteId: 77 });
     const withKey = () => fetch(`${url}/v1/athletes/77/token`, { headers: { authorization: `Bearer ${key}` } });
     assert.equal((await withKey()).status, 200);
-    const revoked = await cli.run(['serve', 'keys', 'revoke', id, '--db', db]);
+    const revoked = await keys.run(['serve', 'keys', 'revoke', id, '--db', db]);
     assert.equal(revoked.code, 0, revoked.stderr);
     assert.equal((await withKey()).status, 401);
-    const again = await cli.run(['serve', 'keys', 'revoke', id, '--db', db]);
+    const again = await keys.run(['serve', 'keys', 'revoke', id, '--db', db]);
     assert.equal(again.code, 1);
     assert.match(again.stderr, /no API key has the id/);
   });
@@ -173,7 +176,7 @@ describe('strava-auth serve (the CLI)', { timeout: 60_000 }, () => {
 
   test('--forward-url without a forward secret: refused at start (a usage error, exit 2), with the remedy', async (t) => {
     const emu = await startTestEmulator(t);
-    const cli = await cliSandbox(t, emulatorEnv(emu));
+    const cli = await fakeCli(t, emulatorEnv(emu));
     const result = await cli.run(['serve', '--port', '0', '--db', `sqlite:${join(cli.home, 'service.db')}`, '--forward-url', 'https://app.example/hook']);
     assert.equal(result.code, 2);
     assert.match(result.stderr, /no forward secret/);

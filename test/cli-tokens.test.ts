@@ -1,6 +1,7 @@
 /**
- * `strava-auth tokens migrate` and its store specs, run as the real CLI (child processes) over
- * real token directories, with a refresh at the emulator racing the copy.
+ * `strava-auth tokens migrate` and its store specs over real token directories, SQLite and
+ * PostgreSQL, run in-process with fake IO; the refresh at the emulator racing the copy runs the
+ * real CLI (a child process), whose lock wait is the point.
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
@@ -15,6 +16,7 @@ import { TokenManager } from '../src/tokens/token-manager.ts';
 import { HOUR, mintRecord, oauthFor, refreshCounts, tempDir, within } from './fixtures/token-env.ts';
 import { cliSandbox } from './helpers/cli.ts';
 import { startTestEmulator } from './helpers/emulator.ts';
+import { fakeCli } from './helpers/fake-io.ts';
 import { admin, closeAdmin, postgresSuite, testSchema, TEST_DATABASE_URL } from './helpers/postgres.ts';
 import { record } from './helpers/store-contract.ts';
 
@@ -22,7 +24,7 @@ const KEY = randomBytes(32);
 const WITH_KEY = { STRAVA_AUTH_ENCRYPTION_KEY: KEY.toString('base64') };
 
 async function setup(t: TestContext) {
-  const cli = await cliSandbox(t);
+  const cli = await fakeCli(t);
   const source = join(await tempDir(t), 'source');
   const target = join(await tempDir(t), 'target');
   return { cli, source, target, sourceStore: new FileStore({ dir: source, warn: () => {} }) };
@@ -78,7 +80,8 @@ describe('strava-auth tokens migrate', () => {
 
   test("a refresh racing the copy loses no rotation: the copy waits for the refresher's lock", async (t) => {
     const emu = await startTestEmulator(t);
-    const { cli, source, target, sourceStore } = await setup(t);
+    const { source, target, sourceStore } = await setup(t);
+    const cli = await cliSandbox(t);
     await sourceStore.set('a', mintRecord(emu, ['read'], 2)); // copied first, then the CLI reaches "default"
     const seed = mintRecord(emu);
     await sourceStore.set('default', seed);
