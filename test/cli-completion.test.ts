@@ -105,7 +105,7 @@ for (const shell of ['zsh', 'fish']) {
   });
 }
 
-test('completion zsh: the function offers the candidates zsh then filters (bashcompinit)', { skip: installed('zsh') ? false : 'zsh is not installed' }, async (t) => {
+test('completion zsh: the function offers the candidates zsh then filters (bashcompinit)', { skip: installed('zsh') || process.env.CI ? false : 'zsh is not installed (.ci/run installs it)' }, async (t) => {
   const { cli, script } = await setup(t, 'zsh');
   const offered = (line: string) =>
     execFileSync('zsh', ['-f', '-c', `source ${JSON.stringify(script)}; COMP_LINE=${JSON.stringify(line)}; COMP_POINT=${line.length}; _strava_auth; print -l -- $COMPREPLY`], {
@@ -120,7 +120,7 @@ test('completion zsh: the function offers the candidates zsh then filters (bashc
   assert.ok(offered('strava-auth tokens migrate --f').includes('--from'));
 });
 
-test('completion fish: commands, flags, profiles and scopes', { skip: installed('fish') ? false : 'fish is not installed' }, async (t) => {
+test('completion fish: commands, flags, profiles and scopes', { skip: installed('fish') || process.env.CI ? false : 'fish is not installed (.ci/run installs it)' }, async (t) => {
   const { cli, script } = await setup(t, 'fish');
   const offered = (line: string) =>
     execFileSync('fish', ['--no-config', '-c', `source ${JSON.stringify(script)}; complete -C ${JSON.stringify(line)}`], {
