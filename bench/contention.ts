@@ -11,16 +11,15 @@
  *
  * Run: ./node_modules/.bin/node bench/contention.ts [processes] [callers]
  */
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { startEmulator, type Emulator } from '../src/emulator/index.ts';
 import { FileStore } from '../src/node/file-store.ts';
 import { importableToData } from '../src/tokens/token-manager.ts';
 import type { ContentionWorkerConfig } from './contention-worker.ts';
+import { runAtOnce } from './run-at-once.ts';
 
 const PROCESSES = Number(process.argv[2] ?? 16);
 const CALLERS = Number(process.argv[3] ?? 50);
@@ -42,27 +41,6 @@ interface Row {
   sampleError: string | undefined;
 }
 
-/** Spawns the workers, waits until all are ready, starts them at once and times them. */
-async function runWorkers(configs: ContentionWorkerConfig[]): Promise<{ results: WorkerResult[]; wallMs: number }> {
-  const children = configs.map((config) => {
-    const child = spawn(process.execPath, [WORKER, JSON.stringify(config)], { stdio: ['pipe', 'pipe', 'inherit'] });
-    const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
-    const next = async () => {
-      const line = await lines.next();
-      if (line.done) throw new Error(`worker ${child.pid} exited early`);
-      return line.value;
-    };
-    return { child, next };
-  });
-  for (const { next } of children) if ((await next()) !== 'ready') throw new Error('worker did not start');
-  const start = performance.now();
-  for (const { child } of children) child.stdin!.write('go\n');
-  const results = await Promise.all(children.map(async ({ next }) => JSON.parse(await next()) as WorkerResult));
-  const wallMs = performance.now() - start;
-  for (const { child } of children) child.stdin!.end();
-  return { results, wallMs };
-}
-
 async function scenario(emu: Emulator, name: string, mode: ContentionWorkerConfig['mode'], prepare: (dir: string) => Promise<string>): Promise<Row> {
   const dir = await mkdtemp(join(tmpdir(), 'strava-auth-bench-'));
   try {
@@ -78,7 +56,7 @@ async function scenario(emu: Emulator, name: string, mode: ContentionWorkerConfi
       clientSecret: emu.clientSecret,
       nowMs: emu.clock.now(),
     };
-    const { results, wallMs } = await runWorkers(Array.from({ length: PROCESSES }, () => config));
+    const { results, wallMs } = await runAtOnce<WorkerResult>(WORKER, Array.from({ length: PROCESSES }, () => config));
     const stats = emu.stats();
     return {
       name,

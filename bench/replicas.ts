@@ -15,11 +15,9 @@
  *
  * Run: ./node_modules/.bin/node bench/replicas.ts [processes] [callers] [athletes]
  */
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import type { AthleteSummary } from '../src/core/token-set.ts';
@@ -29,6 +27,7 @@ import { SqliteStore } from '../src/sqlite/sqlite-store.ts';
 import { importableToData } from '../src/tokens/token-manager.ts';
 import type { StoredTokens, TokenStore } from '../src/tokens/token-store.ts';
 import type { ReplicaConfig } from './replicas-worker.ts';
+import { runAtOnce } from './run-at-once.ts';
 
 const PROCESSES = Number(process.argv[2] ?? 8);
 const CALLERS = Number(process.argv[3] ?? 50);
@@ -43,27 +42,6 @@ interface Row {
   failedCalls: number;
   wallMs: number;
   sampleError: string | undefined;
-}
-
-/** Spawns the replicas, waits until all are ready, starts them at once and times them. */
-async function runReplicas(config: ReplicaConfig): Promise<{ results: Array<{ ok: number; errors: string[] }>; wallMs: number }> {
-  const children = Array.from({ length: PROCESSES }, () => {
-    const child = spawn(process.execPath, [WORKER, JSON.stringify(config)], { stdio: ['pipe', 'pipe', 'inherit'] });
-    const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
-    const next = async () => {
-      const line = await lines.next();
-      if (line.done) throw new Error(`replica ${child.pid} exited early`);
-      return line.value;
-    };
-    return { child, next };
-  });
-  for (const { next } of children) if ((await next()) !== 'ready') throw new Error('a replica did not start');
-  const start = performance.now();
-  for (const { child } of children) child.stdin!.write('go\n');
-  const results = await Promise.all(children.map(async ({ next }) => JSON.parse(await next()) as { ok: number; errors: string[] }));
-  const wallMs = performance.now() - start;
-  for (const { child } of children) child.stdin!.end();
-  return { results, wallMs };
 }
 
 /** Fresh tokens for every athlete, as logins leave them. */
@@ -88,7 +66,7 @@ async function scenario(emu: Emulator, name: string, spec: string, seed: (record
   emu.clock.advance(6 * 3600 + 60); // every stored access token has expired
   emu.resetStats();
   const athletes = Array.from({ length: ATHLETES }, (_, i) => i + 1);
-  const { results, wallMs } = await runReplicas({
+  const config: ReplicaConfig = {
     store: spec,
     athletes,
     callers: CALLERS,
@@ -96,7 +74,8 @@ async function scenario(emu: Emulator, name: string, spec: string, seed: (record
     clientId: emu.clientId,
     clientSecret: emu.clientSecret,
     nowMs: emu.clock.now(),
-  });
+  };
+  const { results, wallMs } = await runAtOnce<{ ok: number; errors: string[] }>(WORKER, Array.from({ length: PROCESSES }, () => config));
   const stats = emu.stats();
   const errors = results.flatMap((r) => r.errors);
   return { name, refreshes: stats.grants.refresh_token, deadTokenRequests: stats.rejectedRefreshTokens, failedCalls: errors.length, wallMs, sampleError: errors[0] };
