@@ -14,7 +14,6 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as delay } from 'node:timers/promises';
 import pg from 'pg';
 import { startEmulator } from '../src/emulator/index.ts';
 import { FileStore } from '../src/node/file-store.ts';
@@ -22,8 +21,7 @@ import { PostgresStore } from '../src/postgres/postgres-store.ts';
 import { SqliteStore } from '../src/sqlite/sqlite-store.ts';
 import type { TokenStore } from '../src/tokens/token-store.ts';
 import { startFaultProxy } from '../test/fixtures/fault-proxy.ts';
-import { spawnWorker } from '../test/fixtures/spawn-worker.ts';
-import { mintRecord } from '../test/fixtures/token-env.ts';
+import { GrantHistory, killMidRefresh } from '../test/fixtures/kill-loop.ts';
 import type { WorkerConfig } from '../test/fixtures/token-worker.ts';
 
 const KILLS = Number(process.argv[2] ?? 25);
@@ -51,25 +49,12 @@ const schema = `sa_bench_kill_${process.pid}`;
 async function run(name: string, store: TokenStore, worker: Partial<WorkerConfig>): Promise<Row> {
   const row: Row = { name, kills: KILLS, maxLockWaitMs: 0, medianLockWaitMs: 0, unreadable: 0, newest: 0, window: 0, older: 0 };
   const waits: number[] = [];
-  let history: string[] = [];
-  let seen = proxy.issuedRefreshTokens.length;
-  const seed = async () => {
-    const record = mintRecord(emu);
-    await store.set(KEY, record);
-    history = [record.tokens.refreshToken];
-    seen = proxy.issuedRefreshTokens.length;
-  };
-  await seed();
+  const history = new GrantHistory(emu, proxy, store, KEY);
+  await history.seed();
   for (let i = 0; i < KILLS; i++) {
     const config: WorkerConfig = { mode: 'refresh-loop', dir: '', key: KEY, baseUrl: proxy.url, clientId: emu.clientId, clientSecret: emu.clientSecret, nowMs: emu.clock.now(), ...worker };
-    const child = spawnWorker(config);
-    if ((await child.nextLine()) !== 'ready') throw new Error('the worker did not start');
-    await delay(Math.random() * 30); // a random instant of the refresh loop
-    child.child.kill('SIGKILL');
-    await child.exited;
-    await proxy.settle();
-    history.push(...proxy.issuedRefreshTokens.slice(seen));
-    seen = proxy.issuedRefreshTokens.length;
+    await killMidRefresh(proxy, config);
+    history.catchUp();
 
     const start = performance.now();
     let stored;
@@ -77,16 +62,16 @@ async function run(name: string, store: TokenStore, worker: Partial<WorkerConfig
       stored = await store.withLock(KEY, (locked) => locked.get(), { timeoutMs: LOCK_TIMEOUT_MS });
     } catch {
       row.unreadable++; // a lock that never came, or a row that did not read back whole
-      await seed();
+      await history.seed();
       continue;
     } finally {
       waits.push(performance.now() - start);
     }
     const token = stored?.tokens.refreshToken;
-    if (token === history.at(-1)) row.newest++;
-    else if (token === history.at(-2)) row.window++;
+    if (token === history.newest) row.newest++;
+    else if (token === history.previous) row.window++;
     else row.older++;
-    if (token !== history.at(-1)) await seed(); // the athlete logs in again
+    if (token !== history.newest) await history.seed(); // the athlete logs in again
   }
   waits.sort((a, b) => a - b);
   row.maxLockWaitMs = waits.at(-1) ?? 0;
