@@ -3,6 +3,7 @@
  * stream (the filter runs on each page's array as it arrives, as gh does). `per_page` and `page`
  * given as fields are honoured: they set the page size and the first page.
  */
+import { MAX_PER_PAGE } from '../../client/paginate.ts';
 import type { QueryValue } from '../../client/request-options.ts';
 import type { StravaClient } from '../../client/strava-client.ts';
 import { formatJson } from '../api-client.ts';
@@ -10,7 +11,6 @@ import { UsageError } from '../usage-error.ts';
 import { runJq } from './jq.ts';
 
 /** Strava's largest page, and what --paginate asks for unless told otherwise. */
-const MAX_PER_PAGE = 200;
 
 /** What one `--paginate` run needs. */
 export interface PaginateRun {

@@ -51,7 +51,7 @@ export const command: Command<ExchangeOptions> = {
       const { input, scopeList } = values;
       await session.assertTokensStorable();
       const pending = await readPending(session.configDir, session.profile);
-      const warn = (w: string) => io.stderr.write(`${session.style.yellow('warning:')} ${w}\n`);
+      const { warn } = session;
       let code: string;
       let scopes: Scope[];
       let scopesKnown = true;

@@ -133,7 +133,7 @@ async function authorize(context: AuthorizeContext, interrupt: AbortSignal, dead
     } catch (error) {
       if (error instanceof StateMismatchError) {
         // Keep waiting: a forged or stale callback must not end (or hijack) the real login.
-        io.stderr.write(`${session.style.yellow('warning:')} ignored a callback whose state does not match this login (forged, or from an older login); still waiting.\n`);
+        session.warn('ignored a callback whose state does not match this login (forged, or from an older login); still waiting.');
         return { status: 400, html: errorPage('Login refused', error.message) };
       }
       finish({ error });

@@ -10,6 +10,7 @@ import type { Command, CommandDeps } from '../command.ts';
 import { EXIT } from '../exit-codes.ts';
 import { emulatorFlag, jsonFlag, profileFlag, type CommandSpec, type FlagValues } from '../flag-spec.ts';
 import type { Io } from '../io.ts';
+import { portFlag } from '../flag-values.ts';
 import { parseFlags } from '../parse-flags.ts';
 import { describeStoreSpec, parseStoreSpec, specSecrets } from '../store-spec.ts';
 import { UsageError } from '../usage-error.ts';
@@ -67,12 +68,6 @@ export interface ServeOptions extends FlagValues<typeof spec.flags> {
   returnToChecked: string[];
 }
 
-function parsePort(text: string | undefined): number {
-  const port = text === undefined ? 8080 : Number(text);
-  if (!/^\d{1,5}$/.test(text ?? '8080') || port > 65535) throw new UsageError(`--port takes a port number (0-65535); got "${text}".`);
-  return port;
-}
-
 function parseUrl(text: string | undefined, flag: string): string | undefined {
   if (text === undefined) return undefined;
   let url: URL;
@@ -103,7 +98,7 @@ export function parseServe(argv: string[]): ServeOptions {
   const { values } = parseFlags(spec, argv);
   return {
     ...values,
-    portNumber: parsePort(values.port),
+    portNumber: values.port === undefined ? 8080 : portFlag(values.port),
     publicUrlChecked: parseUrl(values['public-url'], '--public-url'),
     forwardUrlChecked: parseUrl(values['forward-url'], '--forward-url'),
     returnToChecked: (values['return-to'] ?? []).map((url) => parseUrl(url, '--return-to')!),

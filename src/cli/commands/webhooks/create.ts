@@ -33,8 +33,7 @@ export interface CreateOptions extends FlagValues<typeof spec.flags> {
 
 /** `webhooks create`'s command line to its options: the callback URL checked, a verify token found. */
 export function parse(argv: string[], io: Io): CreateOptions {
-  const { values, positionals } = parseFlags(spec, argv);
-  if (positionals.length > 0) throw new UsageError(`webhooks create takes no arguments; pass the URL as --callback-url.`);
+  const { values } = parseFlags(spec, argv); // no positionals: the spec takes none, so parseFlags refuses them
   const callbackUrl = values['callback-url'];
   if (!callbackUrl) throw new UsageError('webhooks create needs --callback-url URL (where Strava POSTs events).');
   try {
