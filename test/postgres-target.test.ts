@@ -24,3 +24,9 @@ for (const { name, parts, label, password } of cases) {
 test('any user:password@ in a quoted URL is removed, even of another database', () => {
   assert.equal(postgresTarget({}).redact('at postgres://u:p@other:5432/x'), 'at postgres://other:5432/x');
 });
+
+test('a password with a malformed %-escape is no URIError: the target is named and the password, as written, redacted', () => {
+  const target = postgresTarget({ connectionString: 'postgres://app:pw%zzSECRET@db.internal/tokens' });
+  assert.equal(target.label, 'postgres://db.internal/tokens');
+  assert.equal(target.redact('password authentication failed (pw%zzSECRET)'), 'password authentication failed ([redacted])');
+});

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { describe, test, type TestContext } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { AesGcmCipher } from '../src/tokens/aes-gcm-cipher.ts';
 import { CorruptRecordError } from '../src/tokens/errors/corrupt-record-error.ts';
 import { StoreSchemaError } from '../src/tokens/errors/store-schema-error.ts';
 import { StoreUnavailableError } from '../src/tokens/errors/store-unavailable-error.ts';
@@ -276,6 +277,17 @@ describe('SqliteStore: a damaged row is a clear error, never overwritten', () =>
       assert.equal(emu.stats().grants.refresh_token, 0);
     });
   }
+
+  test('sealed secrets that open to something other than tokens: the error names the database file', async (t) => {
+    const cipher = await AesGcmCipher.create({ key: new Uint8Array(32).fill(7) });
+    const { store, path } = await fileStore(t, { cipher });
+    await store.set('default', record('a'));
+    const sealed = await cipher.seal('{"accessToken":"only"}', 'default');
+    raw(t, path).prepare(`UPDATE ${TOKENS_TABLE} SET secrets = ?`).run(sealed);
+    const error = await store.get('default').catch((e: unknown) => e);
+    assert.ok(error instanceof CorruptRecordError, String(error));
+    assert.equal(error.store, path);
+  });
 
   test('a new login (an explicit set) replaces a damaged row', async (t) => {
     const { store, path } = await fileStore(t);

@@ -22,7 +22,7 @@ function causeCodes(error: unknown): string[] {
 }
 
 /** Whether a network error happened before the request could reach the server. */
-export function neverReachedServer(error: NetworkError): boolean {
+function neverReachedServer(error: NetworkError): boolean {
   return causeCodes(error.cause).some((code) => NEVER_SENT.has(code));
 }
 

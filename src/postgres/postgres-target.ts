@@ -23,6 +23,15 @@ interface ConnectionParts {
   password?: unknown;
 }
 
+/** The password as the driver sends it; a malformed %-escape is kept as written (the driver sees that too). */
+function decodedPassword(password: string): string {
+  try {
+    return decodeURIComponent(password);
+  } catch {
+    return password;
+  }
+}
+
 function fromUrl(text: string): { label: string; secrets: string[] } | undefined {
   let url: URL;
   try {
@@ -31,7 +40,7 @@ function fromUrl(text: string): { label: string; secrets: string[] } | undefined
     return undefined;
   }
   if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') return undefined;
-  const secrets = [url.password, decodeURIComponent(url.password), url.searchParams.get('password') ?? ''].filter(Boolean);
+  const secrets = [url.password, decodedPassword(url.password), url.searchParams.get('password') ?? ''].filter(Boolean);
   const host = url.host || (url.searchParams.get('host') ?? 'localhost');
   return { label: `postgres://${host}${url.pathname === '/' ? '' : url.pathname}`, secrets };
 }

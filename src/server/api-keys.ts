@@ -5,12 +5,12 @@
  * the store by its index: the lookup's timing can only tell how the presented key's hash sorts
  * among stored hashes, and a client cannot steer a SHA-256 towards a prefix, so it learns nothing.
  */
+import { sha256Hex, toHex } from '../core/hex.ts';
 import { constantTimeEqual, randomToken } from '../core/random.ts';
 import type { ApiKeyRecord, ServiceStore } from './service-store.ts';
 
 const MAX_REMEMBERED_HASHES = 1024;
 
-const KEY_PATTERN = /^sak_([0-9a-f]{12})_[A-Za-z0-9_-]{43,}$/;
 
 /** A new key, and the record to store for it (the key itself is shown once, never stored). */
 export interface NewApiKey {
@@ -18,25 +18,16 @@ export interface NewApiKey {
   record: ApiKeyRecord;
 }
 
-function hex(bytes: ArrayBuffer | Uint8Array): string {
-  return [...new Uint8Array(bytes)].map((b) => b.toString(16).padStart(2, '0')).join('');
-}
-
 /** Hex SHA-256 of a key (Web Crypto, so it runs wherever the core does). */
 export async function hashApiKey(key: string): Promise<string> {
-  return hex(await globalThis.crypto.subtle.digest('SHA-256', new TextEncoder().encode(key)));
+  return sha256Hex(key);
 }
 
 /** Makes a key with a fresh id. */
 export async function generateApiKey(label: string, now: number): Promise<NewApiKey> {
-  const id = hex(globalThis.crypto.getRandomValues(new Uint8Array(6)));
+  const id = toHex(globalThis.crypto.getRandomValues(new Uint8Array(6)));
   const key = `sak_${id}_${randomToken(32)}`;
   return { key, record: { id, hash: await hashApiKey(key), label, createdAt: now } };
-}
-
-/** Whether `key` has the shape of a generated key (keys from the environment may have any shape). */
-export function looksLikeApiKey(key: string): boolean {
-  return KEY_PATTERN.test(key);
 }
 
 /** The bearer credential of an `Authorization` header, or undefined. */

@@ -4,6 +4,7 @@
  * The timestamp inside the signed text stops a captured event from being replayed later. WebCrypto
  * only, so it runs wherever the receiving app does.
  */
+import { toHex } from '../core/hex.ts';
 import { WebhookSignatureError } from './errors/webhook-signature-error.ts';
 import { parseWebhookEvent, type WebhookEvent } from './webhook-event.ts';
 
@@ -17,10 +18,6 @@ const encoder = new TextEncoder();
 
 function hmacKey(secret: string, usage: 'sign' | 'verify'): Promise<CryptoKey> {
   return crypto.subtle.importKey('raw', encoder.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, [usage]);
-}
-
-function toHex(bytes: ArrayBuffer): string {
-  return Array.from(new Uint8Array(bytes), (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
 function fromHex(hex: string): Uint8Array<ArrayBuffer> | null {

@@ -11,6 +11,7 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { systemClock, type Clock } from '../core/clock.ts';
 import type { AttemptLimits } from '../core/delivery-attempt.ts';
+import { sha256Hex } from '../core/hex.ts';
 import { defaultFetch, type FetchLike } from '../core/http.ts';
 import { realSleep, retryDelay, type RetryPolicy, type Sleep } from '../core/retry.ts';
 import { ForwardSecretMissingError } from './errors/forward-secret-missing-error.ts';
@@ -189,9 +190,8 @@ function eventHandler(deps: WebhookDeps, log: WebhookLog): (event: WebhookEvent)
 }
 
 /** SHA-256 of the event's key, hex: what the Strava-Auth-Event-Id header carries. */
-async function eventId(event: WebhookEvent): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(webhookEventKey(event)));
-  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
+function eventId(event: WebhookEvent): Promise<string> {
+  return sha256Hex(webhookEventKey(event));
 }
 
 /** Compares two secrets in time independent of where they differ (digests of equal length, XORed). */

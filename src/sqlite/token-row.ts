@@ -63,7 +63,7 @@ export async function fromRow(row: Record<string, unknown>, key: string, store: 
     }
   };
   if (typeof row.secrets !== 'string') throw corrupt(`the secrets column holds ${typeName(row.secrets)}, not text`);
-  const secrets = isSealed(row.secrets) ? await openSecrets(row.secrets, key, cipher) : json('secrets');
+  const secrets = isSealed(row.secrets) ? await openSecrets(row.secrets, key, cipher, store) : json('secrets');
   if (typeof secrets !== 'object' || secrets === null || Array.isArray(secrets)) throw corrupt('the secrets column does not hold a JSON object');
   if (typeof row.scopes !== 'string') throw corrupt(`the scopes column holds ${typeName(row.scopes)}, not text`);
   const { accessToken, refreshToken } = secrets as Record<string, unknown>;
