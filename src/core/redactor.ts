@@ -72,7 +72,7 @@ function base64(text: string): string {
  */
 export class Redactor {
   readonly #secrets = new Set<string>();
-  readonly #variants = new Set<string>();
+  /** Every encoding of every secret, longest first: worked out on the first redact after a change, not per add (most redactors never redact). */
   #sorted: string[] | undefined;
 
   constructor(secrets: Iterable<string | undefined | null> = []) {
@@ -83,7 +83,6 @@ export class Redactor {
   add(secret: string | undefined | null): this {
     if (typeof secret !== 'string' || secret.length < MIN_SECRET_LENGTH || this.#secrets.has(secret)) return this;
     this.#secrets.add(secret);
-    for (const variant of variantsOf(secret)) if (variant.length >= MIN_SECRET_LENGTH) this.#variants.add(variant);
     this.#sorted = undefined;
     return this;
   }
@@ -150,11 +149,11 @@ export class Redactor {
    * occurrences are replaced as one.
    */
   redact(text: string): string {
-    if (this.#variants.size === 0 || text === '') return text;
-    this.#sorted ??= [...this.#variants].sort((a, b) => b.length - a.length);
+    if (this.#secrets.size === 0 || text === '') return text;
+    const sorted = this.#variants();
     let out = text;
     for (let pass = 0; pass < MAX_PASSES; pass++) {
-      const next = this.#replaceOnce(out, this.#sorted);
+      const next = this.#replaceOnce(out, sorted);
       if (next === out) break;
       out = next;
     }
@@ -169,6 +168,14 @@ export class Redactor {
       return Object.fromEntries(Object.entries(value).map(([key, item]) => [this.redact(key), this.redactValue(item)])) as T;
     }
     return value;
+  }
+
+  #variants(): string[] {
+    if (this.#sorted) return this.#sorted;
+    const variants = new Set<string>();
+    for (const secret of this.#secrets) for (const variant of variantsOf(secret)) if (variant.length >= MIN_SECRET_LENGTH) variants.add(variant);
+    this.#sorted = [...variants].sort((a, b) => b.length - a.length);
+    return this.#sorted;
   }
 
   #replaceOnce(text: string, variants: readonly string[]): string {
