@@ -8,6 +8,8 @@ import { after, describe, test, type TestContext } from 'node:test';
 import type { Emulator } from '../src/emulator/index.ts';
 import { PostgresServiceStore } from '../src/postgres/postgres-service-store.ts';
 import { PostgresStore } from '../src/postgres/postgres-store.ts';
+import { openServiceStores } from '../src/cli/commands/serve/open-service-stores.ts';
+import { parseStoreSpec } from '../src/cli/store-spec.ts';
 import { startTestEmulator } from './helpers/emulator.ts';
 import { closeAdmin, postgresSuite, TEST_DATABASE_URL, testSchema } from './helpers/postgres.ts';
 import { connectAthlete, serveStores } from './helpers/serve.ts';
@@ -59,5 +61,15 @@ describe('the token service on PostgreSQL', postgresSuite, () => {
     assert.equal(((await response.json()) as any).error.code, 'store_unavailable');
     assert.equal((await fetch(`${svc.url}/readyz`)).status, 503);
     assert.equal((await fetch(`${svc.url}/healthz`)).status, 200);
+  });
+
+  test('serve --db postgres://...?schema=NAME for a schema that does not exist yet: the stores create it and work', async (t) => {
+    const schema = await testSchema(t, { create: false });
+    const url = new URL(TEST_DATABASE_URL);
+    url.searchParams.set('schema', schema);
+    const opened = await openServiceStores(parseStoreSpec(url.href, process.cwd()), { cipher: undefined, warn: () => {} });
+    t.after(() => opened.close());
+    assert.deepEqual(await opened.store.keys(), []);
+    assert.equal(await opened.serviceStore.hasApiKeyHash('0'.repeat(64)), false);
   });
 });

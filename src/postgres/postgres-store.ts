@@ -135,6 +135,14 @@ export class PostgresStore implements TokenStore {
     });
   }
 
+  /**
+   * Connects and creates (or migrates) the schema and tables now, so an unreachable database or a
+   * schema from a newer release fails at start-up rather than on the first token asked for.
+   */
+  async open(): Promise<void> {
+    await this.#usable();
+  }
+
   async keys(): Promise<string[]> {
     const pool = await this.#usable();
     // COLLATE "C" sorts by code point, as JavaScript's sort does, whatever the database's locale.

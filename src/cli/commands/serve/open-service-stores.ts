@@ -1,3 +1,4 @@
+import type { PostgresStore } from '../../../postgres/postgres-store.ts';
 import type { ServiceStore } from '../../../server/service-store.ts';
 import type { TokenStore } from '../../../tokens/token-store.ts';
 import { openStore, type StoreSpec } from '../../store-spec.ts';
@@ -44,6 +45,9 @@ export async function openServiceStores(spec: StoreSpec, options: { cipher: Toke
   const tokens = await openStore(spec, options);
   let serviceStore: ServiceStore;
   try {
+    // The token store creates a missing schema; the service tables go into it (its search_path),
+    // so it must exist first. SqliteStore is already open; PostgresStore opens on first use.
+    if (spec.kind === 'postgres') await (tokens.store as PostgresStore).open();
     serviceStore = await openServiceStore(spec);
   } catch (error) {
     await tokens.close();
