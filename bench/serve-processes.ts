@@ -36,8 +36,8 @@ export async function stop({ child }: Child): Promise<void> {
 }
 
 /** `strava-auth serve --db DB` against the emulator, in a child process. */
-export function spawnServe(emu: Emulator, db: string, home: string, env: NodeJS.ProcessEnv = {}): Promise<Child> {
-  return spawnServer([BIN, 'serve', '--port', '0', '--json', '--db', db], {
+export function spawnServe(emu: Emulator, db: string, home: string, env: NodeJS.ProcessEnv = {}, args: string[] = []): Promise<Child> {
+  return spawnServer([BIN, 'serve', '--port', '0', '--json', '--db', db, ...args], {
     ...env,
     XDG_CONFIG_HOME: home,
     STRAVA_BASE_URL: emu.url,

@@ -1,17 +1,20 @@
 /**
- * Token API throughput: cached `GET /v1/athletes/{id}/token` (a token far from expiry: one store
- * read, an API key check, a JSON answer, a log line) against `strava-auth serve` on SQLite and on
- * PostgreSQL, beside a bare node:http server answering a constant JSON body of the same size,
- * measured in the same run with autocannon. Each server is its own process (the real CLI for the
- * service), so the load generator never shares its event loop. The servers take turns, ROUNDS
- * rounds of SECONDS each (the machine is shared: load from elsewhere then falls on every server
- * alike), and each one's median round is reported: requests/s, p50 and p99 latency, and the
- * ratio to the bare server (the goal is at least 0.6x).
+ * Token API throughput: cached `GET /v1/athletes/{id}/token` (a token far from expiry: an API key
+ * check, the token, a JSON answer, a metric and a log line; no refresh) against `strava-auth
+ * serve` on SQLite and on PostgreSQL, beside a bare node:http server answering a constant JSON
+ * body of the same size, measured in the same run with autocannon. The requests go round ATHLETES
+ * connected athletes, so each athlete's token is read from the database once per --cache-ms
+ * (1000 ms by default); the `--cache-ms 0` rows read the key and the token from the database on
+ * every request. Each server is its own process (the real CLI for the service), so the load
+ * generator never shares its event loop. The servers take turns, ROUNDS rounds of SECONDS each
+ * (the machine is shared: load from elsewhere then falls on every server alike), and each one's
+ * median round is reported: requests/s, p50 and p99 latency, and the ratio to the bare server
+ * (the goal is at least 0.6x).
  *
  * PostgreSQL is `STRAVA_AUTH_TEST_DATABASE_URL` (default the local `test` database), in a schema
  * of its own dropped afterwards; skipped, saying why, when it does not answer.
  *
- * Run: ./node_modules/.bin/node bench/serve-throughput.ts [seconds] [connections] [rounds]
+ * Run: ./node_modules/.bin/node bench/serve-throughput.ts [seconds] [connections] [rounds] [athletes]
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -25,6 +28,7 @@ import { API_KEY, postgresReason, spawnServe, spawnServer, stop, DATABASE_URL, t
 const SECONDS = Number(process.argv[2] ?? 5);
 const CONNECTIONS = Number(process.argv[3] ?? 50);
 const ROUNDS = Number(process.argv[4] ?? 3);
+const ATHLETES = Number(process.argv[5] ?? 100);
 
 /** A bare node:http server answering `body` to everything: the ceiling. */
 function bareServer(body: string): Promise<Child> {
@@ -38,14 +42,18 @@ function bareServer(body: string): Promise<Child> {
   return spawnServer(['-e', script], {});
 }
 
-/** `strava-auth serve` on `db` with one connected athlete; returns the server and the token path. */
-async function service(emu: Emulator, db: string, home: string): Promise<Child & { path: string; body: string }> {
-  const server = await spawnServe(emu, db, home);
-  const { response } = await connectAthlete(server.url, emu, { athleteId: 1001, scope: 'read,activity:read_all' });
-  if (response.status !== 200) throw new Error(`connect failed: ${response.status}`);
-  const path = '/v1/athletes/1001/token';
-  const body = await (await fetch(`${server.url}${path}`, { headers: { authorization: `Bearer ${API_KEY}` } })).text();
-  return { ...server, path, body };
+const AUTH = { authorization: `Bearer ${API_KEY}` };
+
+/** Connects the bench's athletes through `url` (the database keeps them for the other services on it). */
+async function connectAthletes(emu: Emulator, url: string): Promise<void> {
+  for (let i = 0; i < ATHLETES; i++) {
+    const { response } = await connectAthlete(url, emu, { athleteId: 1001 + i, scope: 'read,activity:read_all' });
+    if (response.status !== 200) throw new Error(`connect failed: ${response.status}`);
+  }
+}
+
+function tokenPath(i: number): string {
+  return `/v1/athletes/${1001 + i}/token`;
 }
 
 interface Row {
@@ -61,10 +69,13 @@ interface Target {
   name: string;
   url: string;
   headers: Record<string, string>;
+  /** Paths the connections go round (the athletes' tokens); none: the URL's own. */
+  paths?: string[];
 }
 
 async function load(target: Target, seconds: number): Promise<Row> {
-  const result = await autocannon({ url: target.url, connections: CONNECTIONS, duration: seconds, headers: target.headers });
+  const requests = target.paths?.map((path) => ({ method: 'GET' as const, path }));
+  const result = await autocannon({ url: target.url, connections: CONNECTIONS, duration: seconds, headers: target.headers, ...(requests ? { requests } : {}) });
   return { name: target.name, rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, failed: result.non2xx + result.errors + result.timeouts };
 }
 
@@ -89,27 +100,29 @@ async function main(): Promise<void> {
   const schema = `sa_bench_${process.pid}`;
   const admin = new pg.Pool({ connectionString: DATABASE_URL, max: 1 });
   try {
-    const targets: Array<[string, string]> = [['serve, SQLite', `sqlite:${join(home, 'serve.db')}`]];
+    const databases: Array<[string, string]> = [['SQLite', `sqlite:${join(home, 'serve.db')}`]];
     const reason = await postgresReason();
     if (reason) notes.push(`PostgreSQL skipped: ${reason} at ${DATABASE_URL.replace(/\/\/[^@/]*@/, '//')}`);
     else {
       await admin.query(`CREATE SCHEMA "${schema}"`);
-      targets.push(['serve, PostgreSQL', `${DATABASE_URL}?schema=${schema}`]);
+      databases.push(['PostgreSQL', `${DATABASE_URL}?schema=${schema}`]);
     }
     let body = '';
-    const services: Array<[string, Child & { path: string; body: string }]> = [];
-    for (const [name, db] of targets) {
-      const started = await service(emu, db, home);
-      services.push([name, started]);
-      body = started.body;
+    const services: Array<[string, Child]> = [];
+    for (const [name, db] of databases) {
+      const cached = await spawnServe(emu, db, home);
+      const strict = await spawnServe(emu, db, home, {}, ['--cache-ms', '0']);
+      services.push([`serve, ${name}`, cached], [`serve, ${name}, --cache-ms 0`, strict]);
+      await connectAthletes(emu, cached.url);
+      body = await (await fetch(`${cached.url}${tokenPath(0)}`, { headers: AUTH })).text();
     }
     // The bare server answers a body of the same length as the service's.
     const bare = await bareServer(body);
-    const auth = { authorization: `Bearer ${API_KEY}` };
+    const paths = Array.from({ length: ATHLETES }, (_, i) => tokenPath(i));
     rows.push(
       ...(await measure([
         { name: 'bare node:http, constant JSON', url: bare.url, headers: {} },
-        ...services.map(([name, started]) => ({ name, url: `${started.url}${started.path}`, headers: auth })),
+        ...services.map(([name, started]) => ({ name, url: started.url, headers: AUTH, paths })),
       ])),
     );
     for (const child of [bare, ...services.map(([, started]) => started)]) await stop(child);
@@ -120,7 +133,7 @@ async function main(): Promise<void> {
     await rm(home, { recursive: true, force: true });
   }
   const bareRps = rows[0]!.rps;
-  console.log(`\nToken API, cached token: ${CONNECTIONS} connections, median of ${ROUNDS} rounds of ${SECONDS} s taken in turn (node ${process.version})\n`);
+  console.log(`\nToken API, cached token: ${CONNECTIONS} connections round ${ATHLETES} athletes, median of ${ROUNDS} rounds of ${SECONDS} s taken in turn (node ${process.version})\n`);
   console.log(`${'server'.padEnd(32)} ${'req/s'.padStart(9)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'vs bare'.padStart(8)} ${'failed'.padStart(7)}`);
   for (const row of rows) {
     console.log(

@@ -93,6 +93,9 @@ describe('strava-auth serve (the CLI)', { timeout: 60_000 }, () => {
       [['serve', '--port', 'x'], /--port takes a port number/],
       [['serve', '--port', '70000'], /--port takes a port number/],
       [['serve', '--public-url', 'ftp://x'], /--public-url takes an http\(s\) URL/],
+      [['serve', '--cache-ms', '-1'], /--cache-ms takes whole milliseconds from 0 \(no cache\) to 60000/],
+      [['serve', '--cache-ms', '60001'], /--cache-ms takes whole milliseconds/],
+      [['serve', '--cache-ms', '1.5'], /--cache-ms takes whole milliseconds/],
       [['serve', '--db', join(cli.home, 'dir')], /serve needs a database for --db/],
       [['serve', 'keys'], /serve keys needs create, list or revoke/],
       [['serve', 'keys', 'revoke'], /takes one key id/],
@@ -105,7 +108,7 @@ describe('strava-auth serve (the CLI)', { timeout: 60_000 }, () => {
     }
   });
 
-  test('keys create|list|revoke: a created key works on the running service at once; a revoked one is 401', async (t) => {
+  test('keys create|list|revoke: a created key works on the running service at once; with --cache-ms 0 a revoked one is 401 at once', async (t) => {
     const emu = await startTestEmulator(t);
     const keys = await fakeCli(t, emulatorEnv(emu));
     const cli = await cliSandbox(t, emulatorEnv(emu));
@@ -119,7 +122,7 @@ describe('strava-auth serve (the CLI)', { timeout: 60_000 }, () => {
     assert.deepEqual(JSON.parse(listed.stdout).map((k: any) => [k.id, k.label]), [[id, 'backend']]);
     assert.ok(!listed.stdout.includes(key), 'the key itself is never listed');
 
-    const { url } = await startServe(t, cli, ['--db', db]);
+    const { url } = await startServe(t, cli, ['--db', db, '--cache-ms', '0']);
     await connectAthlete(url, emu, { athleteId: 77 });
     const withKey = () => fetch(`${url}/v1/athletes/77/token`, { headers: { authorization: `Bearer ${key}` } });
     assert.equal((await withKey()).status, 200);

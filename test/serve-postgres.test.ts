@@ -47,8 +47,11 @@ describe('the token service on PostgreSQL', postgresSuite, () => {
     assert.ok(!tokens.has(before));
     assert.equal(emu.stats().grants.refresh_token, 1);
     assert.equal(emu.stats().rejectedRefreshTokens, 0);
-    // What one replica learns, the other knows: a deauthorization on b is a 410 on a.
+    // What one replica learns, the other knows within the cache time: a deauthorization on b is
+    // a 410 on b at once, and on a once a's cached token is a second old.
     await b.service.athletes.revoked(31, 'deauthorized');
+    assert.equal((await b.api('/v1/athletes/31/token')).status, 410);
+    emu.clock.advance(1);
     assert.equal((await a.api('/v1/athletes/31/token')).status, 410);
   });
 

@@ -24,7 +24,8 @@ export async function startLoopbackServer(
   port: number,
   onCallback: (url: URL) => Promise<CallbackReply>,
 ): Promise<LoopbackServer> {
-  const server: Server = createGuardedServer(async (req, res, url) => {
+  const server: Server = createGuardedServer(async (req, res, target) => {
+    const { url } = target;
     if (req.method !== 'GET' || url.pathname !== '/callback') {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('Not found');
       return;

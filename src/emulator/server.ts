@@ -54,7 +54,7 @@ export interface ServerHooks {
 
 /** Starts listening on 127.0.0.1:`port` (0 = any free port). */
 export async function listen(router: Router, ctx: EmulatorContext, port: number, hooks: ServerHooks = {}): Promise<{ server: Server; port: number }> {
-  const server = createGuardedServer((req, res, url) => serve(router, ctx, hooks, req, res, url), {
+  const server = createGuardedServer((req, res, target) => serve(router, ctx, hooks, req, res, target.url), {
     reject: (res, error) => writeResponse(res, rejection(error)),
     ...(hooks.log && { log: hooks.log }),
   });

@@ -5,8 +5,11 @@
  * the store by its index: the lookup's timing can only tell how the presented key's hash sorts
  * among stored hashes, and a client cannot steer a SHA-256 towards a prefix, so it learns nothing.
  */
+import type { Clock } from '../core/clock.ts';
 import { sha256Hex, toHex } from '../core/hex.ts';
 import { constantTimeEqual, randomToken } from '../core/random.ts';
+import { FreshCache } from './fresh-cache.ts';
+import { SharedReads } from './shared-reads.ts';
 import type { ApiKeyRecord, ServiceStore } from './service-store.ts';
 
 const MAX_REMEMBERED_HASHES = 1024;
@@ -38,12 +41,15 @@ export function bearerCredential(header: string | undefined): string | undefined
 
 /**
  * Checks presented keys against the keys of the environment (`STRAVA_AUTH_API_KEYS`) and the
- * live keys of the service store (read on every check, so a revocation on any replica takes effect
- * at once).
+ * live keys of the service store. A key found live is taken on trust for `cacheMs` (so a
+ * revocation holds on every replica within that time); an unknown key is looked up every time, so
+ * a key created on any replica works at once.
  */
 export class ApiKeyVerifier {
   readonly #store: ServiceStore;
   readonly #envHashes: Promise<string[]>;
+  readonly #live: FreshCache<string, true>;
+  readonly #lookups: SharedReads<string, boolean>;
   /**
    * Hashes of keys presented lately: hashing is a third of a cached token request's CPU. Bounded
    * (cleared when full), so keys sprayed by a client cannot grow it; holds nothing the process
@@ -51,9 +57,17 @@ export class ApiKeyVerifier {
    */
   readonly #hashes = new Map<string, string>();
 
-  constructor(store: ServiceStore, envKeys: readonly string[]) {
+  constructor(store: ServiceStore, envKeys: readonly string[], cache: { cacheMs: number; clock: Clock }) {
     this.#store = store;
     this.#envHashes = Promise.all(envKeys.map(hashApiKey));
+    this.#live = new FreshCache({ ttlMs: cache.cacheMs, clock: cache.clock, maxEntries: MAX_REMEMBERED_HASHES });
+    this.#lookups = new SharedReads({ enabled: cache.cacheMs > 0 });
+  }
+
+  /** Whether `key` was found live less than `cacheMs` ago: the answer {@link verify} would give, without waiting. */
+  isKnownLive(key: string | undefined): boolean {
+    const hash = key === undefined ? undefined : this.#hashes.get(key);
+    return hash !== undefined && this.#live.get(hash) === true;
   }
 
   /** Whether `key` is a live key. Store failures propagate (the caller answers 503, not 401). */
@@ -65,11 +79,15 @@ export class ApiKeyVerifier {
       if (this.#hashes.size >= MAX_REMEMBERED_HASHES) this.#hashes.clear();
       this.#hashes.set(key, presented);
     }
+    // Only the very key found live skips the checks below: this tells a client nothing the 200 does not.
+    if (this.#live.get(presented)) return true;
     let found = false;
     // Every hash is compared, so the time says nothing about which one (if any) matched.
-    for (const hash of await this.#envHashes) found = constantTimeEqual(presented, hash) || found;
+    for (const envHash of await this.#envHashes) found = constantTimeEqual(presented, envHash) || found;
     // The store is asked even when an environment key matched, so both take the same time.
-    const stored = await this.#store.hasApiKeyHash(presented);
+    const hash = presented;
+    const stored = await this.#lookups.run(hash, () => this.#store.hasApiKeyHash(hash));
+    if (found || stored) this.#live.set(presented, true);
     return found || stored;
   }
 }

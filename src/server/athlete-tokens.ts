@@ -9,6 +9,8 @@ import type { StoredTokens, TokenStore } from '../tokens/token-store.ts';
 import { AthleteGoneError } from './errors/athlete-gone-error.ts';
 import { AthleteNotFoundError } from './errors/athlete-not-found-error.ts';
 import { upstreamFailure } from './error-response.ts';
+import { DEFAULT_CACHE_MS, FreshCache } from './fresh-cache.ts';
+import { SharedReads } from './shared-reads.ts';
 import type { ServiceMetrics } from './metrics.ts';
 import type { ServiceLog } from './service-log.ts';
 import type { ServiceStore } from './service-store.ts';
@@ -47,40 +49,61 @@ export interface AthleteTokensOptions {
   log: ServiceLog;
   /** Least validity of a returned token when the caller asks none (default 300 s). */
   marginSeconds?: number;
+  /** How long a token read from the store may be handed out again without reading it (ms; default 1000, 0: never). */
+  cacheMs?: number;
 }
 
 /**
  * Every athlete's tokens, through one {@link TokenManager} per athlete (kept for the life of the
  * process, so concurrent requests share one refresh) over the shared store (whose lock makes the
  * refresh single-flight across replicas).
+ *
+ * A token read from the store is handed out again from memory for up to `cacheMs`, while it stays
+ * valid long enough: a refresh elsewhere does not make it wrong (Strava keeps the old access token
+ * valid until it expires), and a revocation elsewhere reaches this replica within `cacheMs`.
  */
 export class AthleteTokens {
   readonly #options: AthleteTokensOptions;
   readonly #margin: number;
   readonly #managers = new Map<string, TokenManager>();
+  readonly #answers: FreshCache<number, TokenAnswer>;
+  /** Counts this process's changes: a read that overlapped one is not cached (it may predate it). */
+  #changes = 0;
+  /** Store reads under way: requests that miss the cache together read the store once. */
+  readonly #reads: SharedReads<number, { record: StoredTokens | undefined; changes: number }>;
 
   constructor(options: AthleteTokensOptions) {
     this.#options = options;
     this.#margin = options.marginSeconds ?? DEFAULT_MARGIN_SECONDS;
+    const cacheMs = options.cacheMs ?? DEFAULT_CACHE_MS;
+    this.#answers = new FreshCache({ ttlMs: cacheMs, clock: options.clock });
+    this.#reads = new SharedReads({ enabled: cacheMs > 0 });
   }
 
   /**
    * An access token valid for at least `minValid` seconds (and the default margin), refreshed
-   * first when needed. The hot path is one store read.
+   * first when needed. The hot path is a lookup in memory, else one store read (shared by the
+   * requests that missed together).
    */
   async token(athleteId: number, minValid: number): Promise<TokenAnswer> {
+    const cached = this.cachedToken(athleteId, minValid);
+    if (cached) return cached;
+    const least = Math.max(minValid, this.#margin);
     const key = String(athleteId);
-    const record = await this.#options.store.get(key);
+    const { record, changes } = await this.#reads.run(athleteId, async () => {
+      const changes = this.#changes;
+      return { record: await this.#options.store.get(key), changes };
+    });
     if (!record) throw await this.#missing(athleteId);
     if (record.invalid) throw new AthleteGoneError(athleteId, 'refresh_token_invalid');
-    if (record.tokens.expiresAt - this.#nowSeconds() > Math.max(minValid, this.#margin)) return answer(record.tokens, athleteId);
+    if (record.tokens.expiresAt - this.#nowSeconds() > least) return this.#remember(answer(record.tokens, athleteId), changes);
     const manager = this.#manager(key);
     try {
       let tokens = await manager.getTokenSet();
       // Past the default margin but short of what was asked: Strava renews a token with less than
       // an hour left, so a forced refresh (shared by concurrent callers) gets a longer one.
       if (tokens.expiresAt - this.#nowSeconds() <= minValid) tokens = await manager.refresh({ force: true });
-      return answer(tokens.toData(), athleteId);
+      return this.#remember(answer(tokens.toData(), athleteId), changes);
     } catch (error) {
       this.#options.metrics.refreshFailures.inc({ code: error instanceof Error && 'code' in error ? String(error.code) : 'unknown' });
       if (error instanceof NotLoggedInError) throw await this.#missing(athleteId);
@@ -90,6 +113,15 @@ export class AthleteTokens {
       }
       throw upstreamFailure(error, this.#options.clock.now()) ?? error;
     }
+  }
+
+  /**
+   * What {@link token} would answer from memory, without waiting: the token read less than
+   * `cacheMs` ago, when it is still valid for `minValid` seconds and the margin; else undefined.
+   */
+  cachedToken(athleteId: number, minValid: number): TokenAnswer | undefined {
+    const cached = this.#answers.get(athleteId);
+    return cached && cached.expires_at - this.#nowSeconds() > Math.max(minValid, this.#margin) ? cached : undefined;
   }
 
   /** One athlete as the API shows it; {@link AthleteNotFoundError} when unknown. */
@@ -116,8 +148,10 @@ export class AthleteTokens {
 
   /** Keeps tokens a callback obtained, replacing whatever was stored; a past revocation is forgotten. */
   async save(tokens: TokenSet, athleteId: number): Promise<void> {
-    await this.#manager(String(athleteId)).importTokens(tokens, { replace: true });
-    await this.#options.serviceStore.clearAthleteStatus(athleteId);
+    await this.#changing(athleteId, async () => {
+      await this.#manager(String(athleteId)).importTokens(tokens, { replace: true });
+      await this.#options.serviceStore.clearAthleteStatus(athleteId);
+    });
   }
 
   /**
@@ -139,16 +173,20 @@ export class AthleteTokens {
     });
     const status = await serviceStore.getAthleteStatus(athleteId);
     if (!found && !status) throw new AthleteNotFoundError(athleteId);
-    await store.delete(key);
-    await serviceStore.clearAthleteStatus(athleteId);
+    await this.#changing(athleteId, async () => {
+      await store.delete(key);
+      await serviceStore.clearAthleteStatus(athleteId);
+    });
     this.#managers.delete(key);
   }
 
   /** The athlete revoked access at Strava (a deauthorization event): remember it, drop the tokens. */
   async revoked(athleteId: number, reason: string): Promise<void> {
-    // Status first: between the two writes the API answers 410, never 404.
-    await this.#options.serviceStore.setAthleteStatus(athleteId, { status: 'revoked', reason, at: this.#options.clock.now() });
-    await this.#options.store.delete(String(athleteId));
+    await this.#changing(athleteId, async () => {
+      // Status first: between the two writes the API answers 410, never 404.
+      await this.#options.serviceStore.setAthleteStatus(athleteId, { status: 'revoked', reason, at: this.#options.clock.now() });
+      await this.#options.store.delete(String(athleteId));
+    });
     this.#managers.delete(String(athleteId));
   }
 
@@ -157,6 +195,27 @@ export class AthleteTokens {
     if (record) return viewOf(athleteId, record);
     const status = await this.#options.serviceStore.getAthleteStatus(athleteId);
     return status && { athlete_id: athleteId, status: 'revoked', scopes: [], updated_at: status.at, reason: status.reason };
+  }
+
+  /** Caches `answer` unless this process changed some athlete while it was being read. */
+  #remember(answer: TokenAnswer, changesBefore: number): TokenAnswer {
+    if (this.#changes === changesBefore) this.#answers.set(answer.athlete_id, answer);
+    return answer;
+  }
+
+  /**
+   * Runs `write`, a change to the athlete's stored state, with no cached answer for them from its
+   * start (it is no longer sure) to its end (a read that overlapped it is not cached either).
+   */
+  async #changing(athleteId: number, write: () => Promise<void>): Promise<void> {
+    this.#changes++;
+    this.#answers.delete(athleteId);
+    try {
+      await write();
+    } finally {
+      this.#changes++;
+      this.#answers.delete(athleteId);
+    }
   }
 
   async #missing(athleteId: number): Promise<Error> {
@@ -188,8 +247,9 @@ export class AthleteTokens {
   }
 }
 
+/** Frozen: one answer may be handed to many callers from the cache. */
 function answer(tokens: TokenSetData, athleteId: number): TokenAnswer {
-  return { access_token: tokens.accessToken, expires_at: tokens.expiresAt, scopes: [...tokens.scopes], athlete_id: athleteId };
+  return Object.freeze({ access_token: tokens.accessToken, expires_at: tokens.expiresAt, scopes: Object.freeze([...tokens.scopes]) as string[], athlete_id: athleteId });
 }
 
 function viewOf(athleteId: number, record: StoredTokens): AthleteView {

@@ -5,6 +5,7 @@ import { StravaAuthError } from '../core/errors/strava-auth-error.ts';
 import { LockTimeoutError } from '../tokens/errors/lock-timeout-error.ts';
 import { StoreUnavailableError } from '../tokens/errors/store-unavailable-error.ts';
 import { ServiceError } from './errors/service-error.ts';
+import type { ServiceLog } from './service-log.ts';
 import { UpstreamError } from './errors/upstream-error.ts';
 
 /** What the service answers for a failure, before it becomes JSON or a page. */
@@ -63,4 +64,37 @@ export function errorAnswer(error: unknown, now: number): ErrorAnswer {
 /** The JSON body of an error answer: `{"error": {"code", "message", "remedy"}}`. */
 export function errorBody(answer: ErrorAnswer): { error: { code: string; message: string; remedy: string } } {
   return { error: { code: answer.code, message: answer.message, remedy: answer.remedy } };
+}
+
+/** Headers of every JSON answer of the service: never cached, never sniffed as something else. */
+export const API_HEADERS: Readonly<Record<string, string>> = Object.freeze({ 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
+const JSON_HEADERS: Readonly<Record<string, string>> = Object.freeze({ 'content-type': 'application/json', ...API_HEADERS });
+
+/**
+ * A JSON answer, as a Response with a plain header object. Hono's `c.json` with more than one
+ * header, or `c.header`, builds a Headers object instead, which its Node adapter then copies out
+ * again: together about a tenth of a cached token request.
+ */
+export function jsonResponse(text: string, status = 200, headers: Readonly<Record<string, string>> = JSON_HEADERS): Response {
+  return new Response(text, { status, headers });
+}
+
+/**
+ * The JSON answer to any error a route throws (see {@link errorAnswer}), with `Retry-After` when
+ * retrying helps and `WWW-Authenticate` on a 401. Server-side failures are logged (the error's
+ * name and code, never its text: it may quote what a client sent).
+ */
+export function errorResponse(error: unknown, now: number, log: ServiceLog): Response {
+  const answer = errorAnswer(error, now);
+  if (answer.status >= 500) log(answer.status === 500 ? 'error' : 'warn', 'request failed', { code: answer.code, error: error instanceof Error ? error.name : typeof error });
+  const headers: Record<string, string> = { ...JSON_HEADERS };
+  if (answer.retryAfter !== undefined) headers['retry-after'] = String(answer.retryAfter);
+  if (answer.status === 401) headers['www-authenticate'] = 'Bearer';
+  return jsonResponse(JSON.stringify(errorBody(answer)), answer.status, headers);
+}
+
+/** The answer for a path (or method) the service has no route for. */
+export function notFoundResponse(): Response {
+  const body = errorBody({ status: 404, code: 'not_found', message: 'No such route.', remedy: 'See the README of strava-auth serve for the routes.' });
+  return jsonResponse(JSON.stringify(body), 404);
 }

@@ -36,6 +36,21 @@ export class ServiceMetrics {
     registers: [this.registry],
   });
 
+  /** The request counter's series by method, route and status, looked up once each. */
+  readonly #requestSeries = new Map<string, { inc(): void }>();
+
+  /** Counts one answered request (on the hot path: the labelled series is kept, not rebuilt). */
+  countRequest(method: string, route: string, status: number): void {
+    const key = `${method} ${status} ${route}`;
+    let series = this.#requestSeries.get(key);
+    if (series === undefined) {
+      series = this.requests.labels({ method, route, status });
+      // Routes are patterns and methods the few node parses, so this stays small; bounded anyway.
+      if (this.#requestSeries.size < 1000) this.#requestSeries.set(key, series);
+    }
+    series.inc();
+  }
+
   /** The Prometheus text exposition. */
   text(): Promise<string> {
     return this.registry.metrics();

@@ -74,14 +74,6 @@ export async function startNodeServer(service: TokenService, options: NodeServer
     });
   });
   const port = (server.address() as AddressInfo).port;
-  let closing = false;
-  // A keep-alive connection whose request finished while draining would otherwise linger until
-  // its keep-alive timeout: close it as soon as it is idle.
-  server.on('request', (_req, res: import('node:http').ServerResponse) => {
-    res.on('finish', () => {
-      if (closing) setImmediate(() => server.closeIdleConnections());
-    });
-  });
   const urlHost = host.includes(':') ? `[${host}]` : host;
   return {
     server,
@@ -89,11 +81,16 @@ export async function startNodeServer(service: TokenService, options: NodeServer
     port,
     close: (graceMs = 10_000) =>
       new Promise<void>((resolve) => {
-        closing = true;
         const cut = setTimeout(() => server.closeAllConnections(), graceMs);
         cut.unref();
+        // A keep-alive connection whose request finishes while draining would otherwise linger
+        // until its keep-alive timeout: idle ones are closed now and every 50 ms until the end
+        // (a poll rather than a listener on every response, which the hot path would pay for).
+        const sweep = setInterval(() => server.closeIdleConnections(), 50);
+        sweep.unref();
         server.close(() => {
           clearTimeout(cut);
+          clearInterval(sweep);
           resolve();
         });
         server.closeIdleConnections();

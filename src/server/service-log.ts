@@ -14,9 +14,11 @@ export type ServiceLog = (level: LogLevel, message: string, fields?: LogFields) 
  */
 export function jsonLog(write: (line: string) => void, clock: { now(): number } = { now: () => Date.now() }): ServiceLog {
   // Written out by hand rather than through an object for JSON.stringify: the request log is on
-  // the token API's hot path. The time string is kept for the millisecond it names.
+  // the token API's hot path. The time string is kept for the millisecond it names, and each
+  // field name's JSON for the next line with that name (a line has the same few names).
   let lastMs = Number.NaN;
   let lastTime = '';
+  const names = new Map<string, string | null>();
   return (level, message, fields = {}) => {
     const now = clock.now();
     if (now !== lastMs) {
@@ -24,16 +26,26 @@ export function jsonLog(write: (line: string) => void, clock: { now(): number } 
       lastMs = now;
     }
     let line = `{"time":"${lastTime}","level":"${level}","msg":${JSON.stringify(message)}`;
-    for (const [key, value] of Object.entries(fields)) {
+    for (const key in fields) {
+      if (!Object.hasOwn(fields, key)) continue;
+      const value = fields[key];
       if (value === undefined) continue;
-      // A field named like a leading key replaces its value in place, and an index-like name goes
-      // first, in an object: such lines are written through one.
-      if (key === 'time' || key === 'level' || key === 'msg' || /^\d/.test(key)) return write(objectLine(lastTime, level, message, fields));
-      line += `,${JSON.stringify(key)}:${JSON.stringify(value)}`;
+      let name = names.get(key);
+      if (name === undefined) {
+        // A field named like a leading key replaces its value in place, and an index-like name goes
+        // first, in an object: such lines are written through one (null).
+        name = key === 'time' || key === 'level' || key === 'msg' || /^\d/.test(key) ? null : `,${JSON.stringify(key)}:`;
+        if (names.size < MAX_REMEMBERED_NAMES) names.set(key, name);
+      }
+      if (name === null) return write(objectLine(lastTime, level, message, fields));
+      line += name + (typeof value === 'string' ? JSON.stringify(value) : String(typeof value === 'number' && !Number.isFinite(value) ? null : value));
     }
     write(`${line}}\n`);
   };
 }
+
+/** Field names whose JSON {@link jsonLog} keeps (a log has a few dozen). */
+const MAX_REMEMBERED_NAMES = 256;
 
 /** The line as JSON.stringify writes it from an object (what {@link jsonLog} writes, in the rare cases it cannot by hand). */
 function objectLine(time: string, level: LogLevel, message: string, fields: LogFields): string {

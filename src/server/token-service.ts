@@ -11,11 +11,13 @@ import type { OAuthConfig } from '../core/token-endpoint.ts';
 import type { TokenStore } from '../tokens/token-store.ts';
 import { ApiKeyVerifier } from './api-keys.ts';
 import { AthleteTokens } from './athlete-tokens.ts';
-import { errorAnswer, errorBody } from './error-response.ts';
+import { errorResponse, notFoundResponse } from './error-response.ts';
+import { DEFAULT_CACHE_MS } from './fresh-cache.ts';
 import { InstrumentedStore } from './instrumented-store.ts';
 import { ServiceMetrics } from './metrics.ts';
 import { connectRoutes } from './routes/connect.ts';
 import { opsRoutes } from './routes/ops.ts';
+import { requestObserver } from './request-observer.ts';
 import { tokenApiRoutes } from './routes/token-api.ts';
 import { silentLog, type ServiceLog } from './service-log.ts';
 import type { ServiceStore } from './service-store.ts';
@@ -42,14 +44,23 @@ export interface TokenServiceOptions {
   log?: ServiceLog;
   /** Least validity of a handed-out access token, in seconds (default 300). */
   marginSeconds?: number;
+  /**
+   * How long (ms, default 1000) a live API key and an athlete's token, once read from the stores,
+   * are answered from memory. It bounds how long another replica's (or `serve keys revoke`'s)
+   * change may go unseen here; changes made through this service are seen at once. 0 reads the
+   * stores on every request.
+   */
+  cacheMs?: number;
   /** The webhook sub-app (the `webhooks` branch), mounted at `/webhook` when given. */
   webhookRoutes?: WebhookRoutesFactory;
   webhooks?: WebhookSettings;
 }
 
-/** A running token service's parts. */
+/**
+ * A running token service's parts. To serve it inside a Hono app of your own, hand it every
+ * request: `app.all('*', (c) => service.fetch(c.req.raw))`.
+ */
 export interface TokenService {
-  app: Hono;
   metrics: ServiceMetrics;
   athletes: AthleteTokens;
   /** The Fetch-API entry point: what a runtime adapter calls. */
@@ -71,6 +82,7 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
   const clock = options.clock ?? options.oauth.clock ?? systemClock;
   const fetch = options.fetch ?? options.oauth.fetch ?? defaultFetch;
   const log = options.log ?? silentLog;
+  const cacheMs = options.cacheMs ?? DEFAULT_CACHE_MS;
   const metrics = new ServiceMetrics();
   const oauth: OAuthConfig = { ...options.oauth, clock, fetch };
   const store = new InstrumentedStore(options.store, (seconds) => metrics.lockWaits.observe(seconds));
@@ -83,38 +95,28 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
     clock,
     metrics,
     log,
+    cacheMs,
     ...(options.marginSeconds === undefined ? {} : { marginSeconds: options.marginSeconds }),
   });
-  const keys = new ApiKeyVerifier(serviceStore, options.apiKeys ?? []);
+  const keys = new ApiKeyVerifier(serviceStore, options.apiKeys ?? [], { cacheMs, clock });
 
-  const app = new Hono();
-  app.use('*', async (c, next) => {
+  const observe = requestObserver(metrics, log);
+  const api = tokenApiRoutes({ athletes, keys, observe, log, now: () => clock.now() });
+
+  // Everything else (pages, webhooks, operations): one middleware reports every request.
+  const web = new Hono();
+  web.use('*', async (c, next) => {
     const start = performance.now();
-    // Set before the handler answers: a header added to a finished response makes Hono copy it
-    // into a streamed one, which costs a third of a cached token request.
     c.header('x-content-type-options', 'nosniff');
     await next();
+    const { status } = c.res;
     const matched = routePath(c, -1);
-    const route = c.res.status === 404 && matched === '*' ? 'unmatched' : matched;
-    metrics.requests.inc({ method: c.req.method, route, status: c.res.status });
-    // The path only: a query may carry a code or a state.
-    log('info', 'request', { method: c.req.method, route, path: c.req.path, status: c.res.status, ms: Math.round((performance.now() - start) * 10) / 10 });
+    observe(c.req.method, status === 404 && matched === '*' ? 'unmatched' : matched, c.req.path, status, start);
   });
-  app.onError((error, c) => {
-    const answer = errorAnswer(error, clock.now());
-    if (answer.status >= 500) log(answer.status === 500 ? 'error' : 'warn', 'request failed', { code: answer.code, error: error.name });
-    if (answer.retryAfter !== undefined) c.header('retry-after', String(answer.retryAfter));
-    if (answer.status === 401) c.header('www-authenticate', 'Bearer');
-    c.header('cache-control', 'no-store');
-    return c.json(errorBody(answer), answer.status as 400);
-  });
-  app.notFound((c) =>
-    c.json(errorBody({ status: 404, code: 'not_found', message: 'No such route.', remedy: 'See the README of strava-auth serve for the routes.' }), 404),
-  );
-
-  app.route('/', opsRoutes({ store, serviceStore, metrics, now: () => clock.now() }));
-  app.route('/v1', tokenApiRoutes(athletes, keys));
-  app.route(
+  web.onError((error) => errorResponse(error, clock.now(), log));
+  web.notFound(() => notFoundResponse());
+  web.route('/', opsRoutes({ store, serviceStore, metrics, now: () => clock.now() }));
+  web.route(
     '/',
     connectRoutes({ athletes, serviceStore, oauth, publicUrl, allowedReturnTo: options.allowedReturnTo ?? [], clock, log }),
   );
@@ -123,11 +125,26 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
     const apiBaseUrl = options.apiBaseUrl ?? (options.oauth.baseUrl ? joinUrl(options.oauth.baseUrl, '/api/v3') : STRAVA_API_BASE_URL);
     const deps = webhookDeps({ settings: options.webhooks ?? {}, serviceStore, athletes, oauth, apiBaseUrl, fetch, clock, metrics, log });
     const built = options.webhookRoutes(deps);
-    if (built instanceof Hono) app.route('/webhook', built);
+    if (built instanceof Hono) web.route('/webhook', built);
     else {
-      app.route('/webhook', built.routes);
+      web.route('/webhook', built.routes);
       idle = () => built.idle();
     }
   }
-  return { app, metrics, athletes, fetch: (request) => app.fetch(request), idle: () => idle() };
+  return {
+    metrics,
+    athletes,
+    // The token API is an app of its own (see tokenApiRoutes); Hono decodes the path it routes
+    // on, so a path spelled another way lands in `web`, which has no /v1 routes: a 404.
+    fetch: (request) => (isApiPath(request.url) ? api.fetch(request) : web.fetch(request)),
+    idle: () => idle(),
+  };
+}
+
+/** Whether a request URL's path is `/v1` or under it. */
+function isApiPath(url: string): boolean {
+  const path = url.indexOf('/', url.indexOf('://') + 3);
+  if (path === -1 || !url.startsWith('/v1', path)) return false;
+  const next = url[path + 3];
+  return next === undefined || next === '/' || next === '?' || next === '#';
 }

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { joinUrl } from '../../core/endpoints.ts';
 import { apiKeysFromEnv } from '../../server/api-keys.ts';
+import { DEFAULT_CACHE_MS } from '../../server/fresh-cache.ts';
 import { startNodeServer } from '../../server/node-runner.ts';
 import { batchedWriter, jsonLog } from '../../server/service-log.ts';
 import { createTokenService } from '../../server/token-service.ts';
@@ -23,6 +24,9 @@ export const spec = {
 (/connect, /callback), the app's backend gets fresh access tokens from the token API (/v1, with an
 API key), Strava's webhooks mark revoked athletes (/webhook). Several replicas may share one
 PostgreSQL database. SIGTERM finishes the requests under way, then exits 0.
+A live API key and an athlete's token are answered from memory for --cache-ms after they are
+read: a key revoked with serve keys revoke, or an athlete revoked through another replica, is
+refused within that time; what this replica changes itself it sees at once.
 API keys: strava-auth serve keys create|list|revoke (see strava-auth serve keys --help).`,
   flags: {
     port: { type: 'string', value: 'N', description: 'port to listen on (default 8080; 0 picks a free one)' },
@@ -32,6 +36,11 @@ API keys: strava-auth serve keys create|list|revoke (see strava-auth serve keys 
     'return-to': { type: 'string', multiple: true, value: 'URL', description: 'an address /connect?return_to= may send athletes back to (repeatable; any address under it is allowed)' },
     'forward-url': { type: 'string', value: 'URL', description: 'forward webhook events to your app, signed with HMAC-SHA256' },
     'forward-secret': { type: 'string', value: 'S', description: 'the signing secret (default: $STRAVA_AUTH_FORWARD_SECRET)' },
+    'cache-ms': {
+      type: 'string',
+      value: 'MS',
+      description: 'answer a live API key and a token read from the database from memory for MS ms (default 1000; 0: read on every request); bounds how long a change made elsewhere (serve keys revoke, another replica) goes unseen',
+    },
     json: jsonFlag('print the listening address as one JSON line ({"url": ...})'),
     profile: profileFlag('profile whose client id and secret to use'),
     emulator: emulatorFlag('run against the built-in Strava emulator, in this process'),
@@ -63,6 +72,7 @@ Examples:
 /** What `serve` was asked, checked before anything starts. */
 export interface ServeOptions extends FlagValues<typeof spec.flags> {
   portNumber: number;
+  cacheMsNumber: number;
   publicUrlChecked: string | undefined;
   forwardUrlChecked: string | undefined;
   returnToChecked: string[];
@@ -79,6 +89,16 @@ function parseUrl(text: string | undefined, flag: string): string | undefined {
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`${flag} takes an http(s) URL; got "${text}".`);
   return url.href.replace(/\/$/, '');
 }
+
+/** `--cache-ms`: whole milliseconds up to a minute (longer would hide a revoked key for too long). */
+function cacheMsFlag(value: string | undefined): number {
+  if (value === undefined) return DEFAULT_CACHE_MS;
+  const ms = /^\d{1,5}$/.test(value) ? Number(value) : NaN;
+  if (!(ms >= 0 && ms <= MAX_CACHE_MS)) throw new UsageError(`--cache-ms takes whole milliseconds from 0 (no cache) to ${MAX_CACHE_MS}, e.g. --cache-ms 250; got ${JSON.stringify(value)}.`);
+  return ms;
+}
+
+const MAX_CACHE_MS = 60_000;
 
 /** Waits for SIGTERM or SIGINT; resolves with the signal. */
 function untilSignal(): Promise<NodeJS.Signals> {
@@ -99,6 +119,7 @@ export function parseServe(argv: string[]): ServeOptions {
   return {
     ...values,
     portNumber: values.port === undefined ? 8080 : portFlag(values.port),
+    cacheMsNumber: cacheMsFlag(values['cache-ms']),
     publicUrlChecked: parseUrl(values['public-url'], '--public-url'),
     forwardUrlChecked: parseUrl(values['forward-url'], '--forward-url'),
     returnToChecked: (values['return-to'] ?? []).map((url) => parseUrl(url, '--return-to')!),
@@ -136,6 +157,7 @@ async function serve(values: ServeOptions, deps: CommandDeps): Promise<number> {
         publicUrl: () => publicUrl ?? listening,
         apiKeys,
         allowedReturnTo: returnTo,
+        cacheMs: values.cacheMsNumber,
         log,
         webhookRoutes: webhookReceiver,
         webhooks: {

@@ -1,8 +1,10 @@
 import { createServer, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { deferContinue } from './read-body.ts';
+import { isLoopbackHost } from './loopback-host.ts';
 import { checkRequest } from './request-guard.ts';
 import { RequestRejectedError } from './request-rejected-error.ts';
+import type { RequestTarget } from './request-target.ts';
 
 /** node:http limits of every server here; generous for a browser or a test client, small for a flood. */
 export const SERVER_LIMITS = {
@@ -22,7 +24,7 @@ export const SERVER_LIMITS = {
 export type ServerLimits = typeof SERVER_LIMITS;
 
 /** A route-level handler: runs only for requests that passed {@link checkRequest}. */
-export type GuardedHandler = (req: IncomingMessage, res: ServerResponse, url: URL) => unknown;
+export type GuardedHandler = (req: IncomingMessage, res: ServerResponse, target: RequestTarget) => unknown;
 
 /** Options of {@link createGuardedServer}. */
 export interface GuardedServerOptions {
@@ -46,6 +48,7 @@ export interface GuardedServerOptions {
 export function createGuardedServer(handler: GuardedHandler, options: GuardedServerOptions = {}): Server {
   const reject = options.reject ?? rejectAsText;
   const limits = { ...SERVER_LIMITS, ...options.limits };
+  const isAllowedHost = rememberVerdicts(options.isAllowedHost ?? isLoopbackHost);
   const listener = (req: IncomingMessage, res: ServerResponse): void => {
     const fail = (error: unknown): void => {
       if (error instanceof RequestRejectedError) {
@@ -67,8 +70,8 @@ export function createGuardedServer(handler: GuardedHandler, options: GuardedSer
       res.destroy();
     };
     try {
-      const url = checkRequest(req, req.socket.localPort ?? 0, options.isAllowedHost);
-      Promise.resolve(handler(req, res, url)).catch(fail);
+      const target = checkRequest(req, req.socket.localPort ?? 0, isAllowedHost);
+      Promise.resolve(handler(req, res, target)).catch(fail);
     } catch (error) {
       fail(error);
     }
@@ -102,6 +105,29 @@ export function createGuardedServer(handler: GuardedHandler, options: GuardedSer
     socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
   });
   return server;
+}
+
+/**
+ * `rule` with its verdicts on recent Host values remembered: a server sees a handful of them
+ * (keep-alive clients repeat theirs on every request). Bounded, so a client inventing names
+ * cannot grow it; a verdict for another port is worked out again.
+ */
+function rememberVerdicts(rule: (host: string, port: number) => boolean, max = 64): (host: string, port: number) => boolean {
+  const verdicts = new Map<string, boolean>();
+  let verdictsPort = -1;
+  return (host, port) => {
+    if (port !== verdictsPort) {
+      verdicts.clear();
+      verdictsPort = port;
+    }
+    let verdict = verdicts.get(host);
+    if (verdict === undefined) {
+      verdict = rule(host, port);
+      if (verdicts.size >= max) verdicts.clear();
+      verdicts.set(host, verdict);
+    }
+    return verdict;
+  };
 }
 
 /** Starts `server` on 127.0.0.1:`port` (0 = any free port) and resolves with the bound port. */

@@ -13,6 +13,23 @@ const BASE = 'http://127.0.0.1';
  * {@link RequestRejectedError}; never a TypeError.
  */
 export function parseRequestTarget(target: string | undefined, maxLength = MAX_TARGET_LENGTH): URL {
+  const checked = checkRequestTarget(target, maxLength);
+  let url: URL;
+  try {
+    url = new URL(checked, BASE);
+  } catch {
+    throw new RequestRejectedError(400, 'target', 'The request target is not a valid path.');
+  }
+  // Belt and braces: whatever the parser made of it, it must still name this server.
+  if (url.origin !== BASE) throw new RequestRejectedError(400, 'target', 'The request target must be a path on this server.');
+  return url;
+}
+
+/**
+ * The checks of {@link parseRequestTarget} that need no URL parser: what every request passes
+ * before a route sees it (a route that wants the URL parses it then, see {@link RequestTarget}).
+ */
+export function checkRequestTarget(target: string | undefined, maxLength = MAX_TARGET_LENGTH): string {
   if (target === undefined || target === '') throw new RequestRejectedError(400, 'target', 'The request has no target.');
   if (target.length > maxLength) throw new RequestRejectedError(414, 'target', `The request target is longer than ${maxLength} characters.`);
   if (!target.startsWith('/') || target.startsWith('//')) {
@@ -20,13 +37,20 @@ export function parseRequestTarget(target: string | undefined, maxLength = MAX_T
   }
   if (/[\\\x00-\x20\x7f]/.test(target)) throw new RequestRejectedError(400, 'target', 'The request target holds a backslash, a space or a control character.');
   if (/%(?![0-9a-f]{2})/i.test(target)) throw new RequestRejectedError(400, 'target', 'The request target holds a broken %-escape.');
-  let url: URL;
-  try {
-    url = new URL(target, BASE);
-  } catch {
-    throw new RequestRejectedError(400, 'target', 'The request target is not a valid path.');
+  return target;
+}
+
+/** A checked request target, parsed into a URL when a route first asks for it. */
+export class RequestTarget {
+  readonly raw: string;
+  #url: URL | undefined;
+
+  constructor(raw: string) {
+    this.raw = raw;
   }
-  // Belt and braces: whatever the parser made of it, it must still name this server.
-  if (url.origin !== BASE) throw new RequestRejectedError(400, 'target', 'The request target must be a path on this server.');
-  return url;
+
+  /** The target as a URL on this server; throws {@link RequestRejectedError} (400) if the parser disagrees. */
+  get url(): URL {
+    return (this.#url ??= parseRequestTarget(this.raw));
+  }
 }
