@@ -15,6 +15,9 @@ import type { ServiceMetrics } from './metrics.ts';
 import type { ServiceLog } from './service-log.ts';
 import type { ServiceStore } from './service-store.ts';
 
+/** Token managers kept: one per athlete refreshed lately (see #dropIdleManagers). */
+const DEFAULT_MAX_MANAGERS = 1_000;
+
 /** What `GET /v1/athletes/{id}/token` answers. */
 export interface TokenAnswer {
   access_token: string;
@@ -51,12 +54,14 @@ export interface AthleteTokensOptions {
   marginSeconds?: number;
   /** How long a token read from the store may be handed out again without reading it (ms; default 1000, 0: never). */
   cacheMs?: number;
+  /** Token managers kept (default 1000); past it, idle ones are dropped, oldest first. */
+  maxManagers?: number;
 }
 
 /**
- * Every athlete's tokens, through one {@link TokenManager} per athlete (kept for the life of the
- * process, so concurrent requests share one refresh) over the shared store (whose lock makes the
- * refresh single-flight across replicas).
+ * Every athlete's tokens, through one {@link TokenManager} per athlete refreshed lately (so
+ * concurrent requests share one refresh; idle ones are dropped past a bound) over the shared
+ * store (whose lock makes the refresh single-flight across replicas).
  *
  * A token read from the store is handed out again from memory for up to `cacheMs`, while it stays
  * valid long enough: a refresh elsewhere does not make it wrong (Strava keeps the old access token
@@ -66,6 +71,7 @@ export class AthleteTokens {
   readonly #options: AthleteTokensOptions;
   readonly #margin: number;
   readonly #managers = new Map<string, TokenManager>();
+  readonly #maxManagers: number;
   readonly #answers: FreshCache<number, TokenAnswer>;
   /** Counts this process's changes: a read that overlapped one is not cached (it may predate it). */
   #changes = 0;
@@ -75,6 +81,7 @@ export class AthleteTokens {
   constructor(options: AthleteTokensOptions) {
     this.#options = options;
     this.#margin = options.marginSeconds ?? DEFAULT_MARGIN_SECONDS;
+    this.#maxManagers = options.maxManagers ?? DEFAULT_MAX_MANAGERS;
     const cacheMs = options.cacheMs ?? DEFAULT_CACHE_MS;
     this.#answers = new FreshCache({ ttlMs: cacheMs, clock: options.clock });
     this.#reads = new SharedReads({ enabled: cacheMs > 0 });
@@ -237,9 +244,22 @@ export class AthleteTokens {
           log('info', 'refreshed tokens', { athlete_id: Number(key) });
         },
       });
+      if (this.#managers.size >= this.#maxManagers) this.#dropIdleManagers();
       this.#managers.set(key, manager);
     }
     return manager;
+  }
+
+  /**
+   * Forgets the oldest managers down to half the bound, skipping any that is not idle (it holds
+   * a refresh under way, or tokens its store failed to save). A dropped one is made again when
+   * its athlete next needs a refresh; the store's lock keeps that refresh single.
+   */
+  #dropIdleManagers(): void {
+    for (const [key, manager] of this.#managers) {
+      if (this.#managers.size < this.#maxManagers / 2) return;
+      if (manager.idle) this.#managers.delete(key);
+    }
   }
 
   #nowSeconds(): number {

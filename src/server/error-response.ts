@@ -4,6 +4,7 @@ import { StravaServerError } from '../core/errors/server-error.ts';
 import { StravaAuthError } from '../core/errors/strava-auth-error.ts';
 import { LockTimeoutError } from '../tokens/errors/lock-timeout-error.ts';
 import { StoreUnavailableError } from '../tokens/errors/store-unavailable-error.ts';
+import { TokensNotSavedError } from '../tokens/errors/tokens-not-saved-error.ts';
 import { ServiceError } from './errors/service-error.ts';
 import type { ServiceLog } from './service-log.ts';
 import { UpstreamError } from './errors/upstream-error.ts';
@@ -44,6 +45,16 @@ export function errorAnswer(error: unknown, now: number): ErrorAnswer {
   if (upstream) error = upstream;
   if (error instanceof UpstreamError) return { status: error.status, code: error.code, message: summaryOf(error), remedy: error.remedy, retryAfter: error.retryAfterSeconds };
   if (error instanceof ServiceError) return { status: error.status, code: error.code, message: summaryOf(error), remedy: error.remedy };
+  if (error instanceof TokensNotSavedError) {
+    // The new tokens are kept in this process and saved first on the next request for the athlete.
+    return {
+      status: 503,
+      code: error.code,
+      message: 'Strava issued new tokens, but the token store could not save them; this replica keeps them and saves them on the next request.',
+      remedy: `Retry after ${STORE_RETRY_AFTER_SECONDS} s, to this replica if you can; if it persists, check the service's database (see /readyz and the service log).`,
+      retryAfter: STORE_RETRY_AFTER_SECONDS,
+    };
+  }
   if (error instanceof StoreUnavailableError || error instanceof LockTimeoutError) {
     return {
       status: 503,

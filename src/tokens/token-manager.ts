@@ -228,6 +228,14 @@ export class TokenManager {
     return manager;
   }
 
+  /**
+   * Whether dropping this instance loses nothing: no refresh under way, and no tokens from
+   * Strava waiting to be saved (a store that failed to save them keeps them only here).
+   */
+  get idle(): boolean {
+    return this.#flight === undefined && this.#unsaved === undefined;
+  }
+
   /** An access token valid for at least `marginSeconds`, refreshed first if needed. */
   async getAccessToken(): Promise<string> {
     if (this.#unsaved) return (await this.getTokenSet()).accessToken;
