@@ -10,39 +10,18 @@ import { errorAnswer } from '../src/server/error-response.ts';
 import { MemoryServiceStore } from '../src/server/memory-service-store.ts';
 import { ServiceMetrics } from '../src/server/metrics.ts';
 import { TokensNotSavedError } from '../src/tokens/errors/tokens-not-saved-error.ts';
-import { MemoryStore } from '../src/tokens/memory-store.ts';
 import { TokenManager } from '../src/tokens/token-manager.ts';
-import type { LockedTokens, StoredTokens, TokenStore } from '../src/tokens/token-store.ts';
 import { FAST_RETRY, HOUR, accessTokenWorks, mintRecord, oauthFor, refreshCounts } from './fixtures/token-env.ts';
+import { InterceptedStore } from './fixtures/intercepted-store.ts';
 import { startTestEmulator } from './helpers/emulator.ts';
 
 /** A memory store whose locked writes fail while `failing` is set (a database down). */
-class FailingWrites implements TokenStore {
-  readonly inner = new MemoryStore();
+class FailingWrites extends InterceptedStore {
   failing = false;
-  get(key: string) {
-    return this.inner.get(key);
-  }
-  set(key: string, value: StoredTokens) {
-    return this.inner.set(key, value);
-  }
-  delete(key: string) {
-    return this.inner.delete(key);
-  }
-  keys() {
-    return this.inner.keys();
-  }
-  withLock<T>(key: string, fn: (locked: LockedTokens) => Promise<T>): Promise<T> {
-    return this.inner.withLock(key, (locked) =>
-      fn({
-        key,
-        get: () => locked.get(),
-        set: async (value) => {
-          if (this.failing) throw Object.assign(new Error('connection terminated'), { code: 'ECONNRESET' });
-          await locked.set(value);
-        },
-      }),
-    );
+  constructor() {
+    super(async () => {
+      if (this.failing) throw Object.assign(new Error('connection terminated'), { code: 'ECONNRESET' });
+    });
   }
 }
 

@@ -23,6 +23,7 @@ import type { LockedTokens, StoredTokens, TokenStore } from '../src/tokens/token
 import { startFaultProxy, type FaultProxy } from './fixtures/fault-proxy.ts';
 import { startHostileServer } from './fixtures/hostile-server.ts';
 import { FAST_RETRY, HOUR, accessTokenWorks, mintRecord, oauthFor, recordingSleep, refreshCounts } from './fixtures/token-env.ts';
+import { InterceptedStore } from './fixtures/intercepted-store.ts';
 import { startTestEmulator } from './helpers/emulator.ts';
 
 const KEY = 'default';
@@ -63,40 +64,6 @@ function deferred(): { promise: Promise<void>; resolve: () => void } {
   let resolve = () => {};
   const promise = new Promise<void>((r) => (resolve = r));
   return { promise, resolve };
-}
-
-/** A MemoryStore whose locked writes run `beforeWrite` first (to hold them, or to fail them). */
-class InterceptedStore implements TokenStore {
-  readonly inner = new MemoryStore();
-  readonly beforeWrite: () => Promise<void>;
-
-  constructor(beforeWrite: () => Promise<void>) {
-    this.beforeWrite = beforeWrite;
-  }
-  get(key: string) {
-    return this.inner.get(key);
-  }
-  set(key: string, value: StoredTokens) {
-    return this.inner.set(key, value);
-  }
-  delete(key: string) {
-    return this.inner.delete(key);
-  }
-  keys() {
-    return this.inner.keys();
-  }
-  withLock<T>(key: string, fn: (locked: LockedTokens) => Promise<T>): Promise<T> {
-    return this.inner.withLock(key, (locked) =>
-      fn({
-        key,
-        get: () => locked.get(),
-        set: async (value) => {
-          await this.beforeWrite();
-          await locked.set(value);
-        },
-      }),
-    );
-  }
 }
 
 /**
