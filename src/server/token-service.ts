@@ -18,7 +18,7 @@ import { ServiceMetrics } from './metrics.ts';
 import { connectRoutes } from './routes/connect.ts';
 import { opsRoutes } from './routes/ops.ts';
 import { requestObserver } from './request-observer.ts';
-import { tokenApiRoutes } from './routes/token-api.ts';
+import { API_BASE, tokenApiRoutes } from './routes/token-api.ts';
 import { silentLog, type ServiceLog } from './service-log.ts';
 import type { ServiceStore } from './service-store.ts';
 import { webhookDeps, type WebhookRoutesFactory, type WebhookSettings } from './webhook-deps.ts';
@@ -141,10 +141,10 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
   };
 }
 
-/** Whether a request URL's path is `/v1` or under it. */
+/** Whether a request URL's path is {@link API_BASE} or under it. */
 function isApiPath(url: string): boolean {
   const path = url.indexOf('/', url.indexOf('://') + 3);
-  if (path === -1 || !url.startsWith('/v1', path)) return false;
-  const next = url[path + 3];
+  if (path === -1 || !url.startsWith(API_BASE, path)) return false;
+  const next = url[path + API_BASE.length];
   return next === undefined || next === '/' || next === '?' || next === '#';
 }

@@ -12,6 +12,8 @@ import type { ServiceLog } from '../service-log.ts';
 export const MAX_MIN_VALID_SECONDS = 3_599;
 const MAX_PAGE_SIZE = 200;
 const DEFAULT_PAGE_SIZE = 50;
+/** Where the token API lives: `createTokenService` sends every request under it to this app. */
+export const API_BASE = '/v1';
 
 /** What the token API needs of the service. */
 export interface TokenApiDeps {
@@ -93,48 +95,37 @@ export function tokenApiRoutes(deps: TokenApiDeps): Hono {
       return answer instanceof Promise ? answer.catch(failed).then(report) : report(answer);
     };
 
-  const api = new Hono().basePath('/v1');
-  const tokenPattern = '/v1/athletes/:id{[0-9]+}/token';
-  api.get(
-    '/athletes/:id{[0-9]+}/token',
-    route(tokenPattern, (c) => {
-      const minValid = integerParam(
-        c.req.query('min_valid'),
-        'min_valid',
-        MAX_MIN_VALID_SECONDS,
-        0,
-        'Ask for at most 3599 seconds: Strava hands out a new token only once the current one has less than an hour left.',
-      );
-      const athleteId = athleteIdParam(c.req.param('id'));
-      const cached = athletes.cachedToken(athleteId, minValid);
-      return cached ? tokenResponse(cached) : athletes.token(athleteId, minValid).then(tokenResponse);
-    }),
-  );
+  const api = new Hono().basePath(API_BASE);
+  /** Registers `handler` for `method` on `path` (under /v1), reported as that route pattern. */
+  const on = (method: 'GET' | 'DELETE', path: string, handler: (c: Context) => Answer) => api.on(method, path, route(API_BASE + path, handler));
 
-  api.get(
-    '/athletes',
-    route('/v1/athletes', async (c) => {
-      const remedy = 'Pass limit (1-200) and after (the next_after of the previous page).';
-      const limit = Math.max(1, integerParam(c.req.query('limit'), 'limit', MAX_PAGE_SIZE, DEFAULT_PAGE_SIZE, remedy));
-      const after = integerParam(c.req.query('after'), 'after', Number.MAX_SAFE_INTEGER, 0, remedy);
-      return json(await athletes.list(after, limit));
-    }),
-  );
+  on('GET', '/athletes/:id{[0-9]+}/token', (c) => {
+    const minValid = integerParam(
+      c.req.query('min_valid'),
+      'min_valid',
+      MAX_MIN_VALID_SECONDS,
+      0,
+      'Ask for at most 3599 seconds: Strava hands out a new token only once the current one has less than an hour left.',
+    );
+    const athleteId = athleteIdParam(c.req.param('id'));
+    const cached = athletes.cachedToken(athleteId, minValid);
+    return cached ? tokenResponse(cached) : athletes.token(athleteId, minValid).then(tokenResponse);
+  });
 
-  api.get(
-    '/athletes/:id{[0-9]+}',
-    route('/v1/athletes/:id{[0-9]+}', async (c) => json(await athletes.describe(athleteIdParam(c.req.param('id'))))),
-  );
+  on('GET', '/athletes', async (c) => {
+    const remedy = 'Pass limit (1-200) and after (the next_after of the previous page).';
+    const limit = Math.max(1, integerParam(c.req.query('limit'), 'limit', MAX_PAGE_SIZE, DEFAULT_PAGE_SIZE, remedy));
+    const after = integerParam(c.req.query('after'), 'after', Number.MAX_SAFE_INTEGER, 0, remedy);
+    return json(await athletes.list(after, limit));
+  });
 
-  api.delete(
-    '/athletes/:id{[0-9]+}',
-    route('/v1/athletes/:id{[0-9]+}', async (c) => {
-      await athletes.forget(athleteIdParam(c.req.param('id')));
-      return new Response(null, { status: 204, headers: API_HEADERS });
-    }),
-  );
+  on('GET', '/athletes/:id{[0-9]+}', async (c) => json(await athletes.describe(athleteIdParam(c.req.param('id')))));
 
-  // A path (or method) the API does not have: still 401 without a key.
+  on('DELETE', '/athletes/:id{[0-9]+}', async (c) => {
+    await athletes.forget(athleteIdParam(c.req.param('id')));
+    return new Response(null, { status: 204, headers: API_HEADERS });
+  });
+
   // Not a catch-all route: with one, every request would match two handlers (and go the slow way).
   api.notFound(route('unmatched', notFoundResponse));
   api.onError((error) => failed(error));
