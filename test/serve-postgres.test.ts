@@ -19,9 +19,7 @@ after(() => closeAdmin());
 /** A replica on `schema` of `databaseUrl`. */
 async function replica(t: TestContext, emu: Emulator, schema: string, databaseUrl = TEST_DATABASE_URL) {
   const store = new PostgresStore({ connectionString: databaseUrl }, { schema });
-  const url = new URL(databaseUrl);
-  url.searchParams.set('options', `-c search_path=${schema}`);
-  const serviceStore = PostgresServiceStore.fromConnectionString(url.href);
+  const serviceStore = PostgresServiceStore.fromConnectionString(databaseUrl, { schema });
   const served = await serveStores(t, emu, { store, serviceStore });
   t.after(async () => {
     await served.running.close(0);
