@@ -101,18 +101,20 @@ describe('PostgresServiceStore: its tables', postgresSuite, () => {
     assert.equal(POSTGRES_SERVICE_SCHEMA_VERSION, 1);
   });
 
-  test('5 service stores and a token store opening an empty schema at once: all open, one set of tables, each migration once', async (t) => {
-    const schema = await testSchema(t, { create: false });
-    const tokens = new PostgresStore({ connectionString: TEST_DATABASE_URL }, { schema });
-    t.after(() => tokens.close());
-    const stores = Array.from({ length: 5 }, () => serviceStoreOn(t, schema));
-    await Promise.all([tokens.open(), ...stores.map((store) => store.open())]);
-    assert.deepEqual(await tablesIn(admin(), schema), [...SERVICE_TABLES, 'strava_auth_tokens', 'strava_auth_tokens_version'].sort());
-    assert.deepEqual(await versionRows(schema), [[1, 'service tables']]);
-    assert.deepEqual((await admin().query(`SELECT version FROM "${schema}".strava_auth_tokens_version`)).rows, [{ version: 1 }]);
-    await stores[0]!.addApiKey({ id: 'k1', hash: 'h1', label: 'x', createdAt: 1 });
-    for (const store of stores) assert.equal(await store.hasApiKeyHash('h1'), true);
-  });
+  for (const [what, create] of [['a schema that does not exist', false], ['an empty schema', true]] as const) {
+    test(`5 service stores and a token store opening ${what} at once: all open, one set of tables, each migration once`, async (t) => {
+      const schema = await testSchema(t, { create });
+      const tokens = new PostgresStore({ connectionString: TEST_DATABASE_URL }, { schema });
+      t.after(() => tokens.close());
+      const stores = Array.from({ length: 5 }, () => serviceStoreOn(t, schema));
+      await Promise.all([tokens.open(), ...stores.map((store) => store.open())]);
+      assert.deepEqual(await tablesIn(admin(), schema), [...SERVICE_TABLES, 'strava_auth_tokens', 'strava_auth_tokens_version'].sort());
+      assert.deepEqual(await versionRows(schema), [[1, 'service tables']]);
+      assert.deepEqual((await admin().query(`SELECT version FROM "${schema}".strava_auth_tokens_version`)).rows, [{ version: 1 }]);
+      await stores[0]!.addApiKey({ id: 'k1', hash: 'h1', label: 'x', createdAt: 1 });
+      for (const store of stores) assert.equal(await store.hasApiKeyHash('h1'), true);
+    });
+  }
 
   test('a database the release before made (version table of one column, at 1): used as it is, its rows kept', async (t) => {
     const schema = await testSchema(t);
