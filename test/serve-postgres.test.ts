@@ -11,7 +11,7 @@ import { PostgresStore } from '../src/postgres/postgres-store.ts';
 import { openServiceStores } from '../src/cli/commands/serve/open-service-stores.ts';
 import { parseStoreSpec } from '../src/cli/store-spec.ts';
 import { startTestEmulator } from './helpers/emulator.ts';
-import { closeAdmin, postgresSuite, TEST_DATABASE_URL, testSchema } from './helpers/postgres.ts';
+import { admin, closeAdmin, postgresSuite, TEST_DATABASE_URL, testSchema } from './helpers/postgres.ts';
 import { connectAthlete, serveStores } from './helpers/serve.ts';
 
 after(() => closeAdmin());
@@ -19,9 +19,7 @@ after(() => closeAdmin());
 /** A replica on `schema` of `databaseUrl`. */
 async function replica(t: TestContext, emu: Emulator, schema: string, databaseUrl = TEST_DATABASE_URL) {
   const store = new PostgresStore({ connectionString: databaseUrl }, { schema });
-  const url = new URL(databaseUrl);
-  url.searchParams.set('options', `-c search_path=${schema}`);
-  const serviceStore = PostgresServiceStore.fromConnectionString(url.href);
+  const serviceStore = PostgresServiceStore.fromConnectionString(databaseUrl, { schema });
   const served = await serveStores(t, emu, { store, serviceStore });
   t.after(async () => {
     await served.running.close(0);
@@ -74,5 +72,10 @@ describe('the token service on PostgreSQL', postgresSuite, () => {
     t.after(() => opened.close());
     assert.deepEqual(await opened.store.keys(), []);
     assert.equal(await opened.serviceStore.hasApiKeyHash('0'.repeat(64)), false);
+    const made = await admin().query('SELECT to_regclass($1) IS NOT NULL AS service, to_regclass($2) IS NOT NULL AS tokens', [
+      `"${schema}".strava_auth_api_keys`,
+      `"${schema}".strava_auth_tokens`,
+    ]);
+    assert.deepEqual(made.rows, [{ service: true, tokens: true }]);
   });
 });

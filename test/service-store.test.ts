@@ -16,12 +16,6 @@ import { tempDatabase } from './helpers/serve.ts';
 /** Opens a second instance on the same database (the first itself for memory). */
 type Opener = (t: TestContext) => Promise<() => Promise<ServiceStore>>;
 
-function postgresUrl(schema: string): string {
-  const url = new URL(TEST_DATABASE_URL);
-  url.searchParams.set('options', `-c search_path=${schema}`);
-  return url.href;
-}
-
 const implementations: Array<[string, Opener, { skip?: string }]> = [
   ['MemoryServiceStore', async () => {
     const store = new MemoryServiceStore();
@@ -38,7 +32,7 @@ const implementations: Array<[string, Opener, { skip?: string }]> = [
   ['PostgresServiceStore', async (t) => {
     const schema = await testSchema(t);
     return async () => {
-      const store = PostgresServiceStore.fromConnectionString(postgresUrl(schema));
+      const store = PostgresServiceStore.fromConnectionString(TEST_DATABASE_URL, { schema });
       t.after(() => store.close());
       return store;
     };

@@ -83,14 +83,19 @@ const OPENERS: Openers = {
   },
   postgres: async (spec, { cipher }) => {
     const { PostgresStore } = await import('../postgres/index.ts');
-    // `?schema=NAME` picks the schema (default public); the driver never sees it.
-    const url = new URL(spec.connectionString);
-    const schema = url.searchParams.get('schema') ?? undefined;
-    url.searchParams.delete('schema');
-    const store = new PostgresStore({ connectionString: url.href }, { cipher, schema });
+    const { connectionString, schema } = splitPostgresSchema(spec);
+    const store = new PostgresStore({ connectionString }, { cipher, schema });
     return { store, close: async () => store.close() };
   },
 };
+
+/** `?schema=NAME` of a postgres spec (undefined: the stores' default, public), and the connection string without it: the driver never sees it. */
+export function splitPostgresSchema(spec: { connectionString: string }): { connectionString: string; schema: string | undefined } {
+  const url = new URL(spec.connectionString);
+  const schema = url.searchParams.get('schema') ?? undefined;
+  url.searchParams.delete('schema');
+  return { connectionString: url.href, schema };
+}
 
 /** Opens the store a spec names (the SQL stores load on demand, so a CLI that never uses them never loads them). */
 export function openStore(spec: StoreSpec, options: StoreOpenOptions): Promise<OpenedStore> {

@@ -7,4 +7,5 @@ export { PostgresStore, type PostgresConnection, type PostgresStoreOptions } fro
 export { POSTGRES_SCHEMA_VERSION } from './postgres-schema.ts';
 export type { PgPool, PgPoolClient, PgQueryable, PgResult } from './pg-driver.ts';
 export { PostgresDriverMissingError } from './errors/postgres-driver-missing-error.ts';
-export { PostgresServiceStore, POSTGRES_SERVICE_SCHEMA_VERSION } from './postgres-service-store.ts';
+export { PostgresServiceStore, type PostgresServiceStoreOptions } from './postgres-service-store.ts';
+export { POSTGRES_SERVICE_SCHEMA_VERSION } from './postgres-service-schema.ts';

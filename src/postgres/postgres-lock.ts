@@ -9,9 +9,14 @@ export function keyLockName(tables: PostgresTables, key: string): string {
   return `strava-auth ${tables.name} ${key}`;
 }
 
-/** The advisory lock that serialises migrations of one table, distinct from every key's lock. */
-export function migrationLockName(tables: PostgresTables): string {
-  return `strava-auth migrate ${tables.name}`;
+/** The advisory lock that serialises migrations of one table (or plan), distinct from every key's lock. */
+export function migrationLockName(plan: Pick<PostgresTables, 'name'>): string {
+  return `strava-auth migrate ${plan.name}`;
+}
+
+/** The advisory lock held while a schema is created, which the migrations of every plan in it take. */
+export function schemaLockName(schema: string): string {
+  return `strava-auth create schema ${schema}`;
 }
 
 /**

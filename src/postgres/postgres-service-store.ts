@@ -1,64 +1,65 @@
 import type { ApiKeyRecord, AthleteStatus, PendingLogin, ServiceStore } from '../server/service-store.ts';
-import { StoreSchemaError } from '../tokens/errors/store-schema-error.ts';
+import { DEFAULT_LOCK_TIMEOUT_MS } from '../tokens/memory-store.ts';
 import { loadPg, type PgPool } from './pg-driver.ts';
 import { toStoreError } from './postgres-errors.ts';
+import { ensurePostgresSchema } from './postgres-schema.ts';
+import { POSTGRES_SERVICE_SCHEMA_VERSION, postgresServiceTables, serviceSchemaPlan, type PostgresServiceTables } from './postgres-service-schema.ts';
 import { postgresTarget, type PostgresTarget } from './postgres-target.ts';
-
-/** The version of the service tables this release writes and reads. */
-export const POSTGRES_SERVICE_SCHEMA_VERSION = 1;
 
 const EVENT_RETENTION_MS = 7 * 24 * 3600 * 1000;
 const CONNECT_TIMEOUT_MS = 10_000;
 
-/** Created once, under an advisory lock, so replicas starting together do not race. */
-const SCHEMA = [
-  `CREATE TABLE IF NOT EXISTS strava_auth_service_version (version integer NOT NULL)`,
-  `CREATE TABLE IF NOT EXISTS strava_auth_pending_logins (
-    state text PRIMARY KEY, scopes text[] NOT NULL, return_to text, created_at bigint NOT NULL, expires_at bigint NOT NULL)`,
-  `CREATE TABLE IF NOT EXISTS strava_auth_api_keys (
-    id text PRIMARY KEY, hash text NOT NULL UNIQUE, label text NOT NULL, created_at bigint NOT NULL)`,
-  `CREATE TABLE IF NOT EXISTS strava_auth_athlete_status (
-    athlete_id bigint PRIMARY KEY, status text NOT NULL, reason text NOT NULL, at bigint NOT NULL)`,
-  `CREATE TABLE IF NOT EXISTS strava_auth_webhook_events (event_key text PRIMARY KEY, received_at bigint NOT NULL)`,
-];
+/** Options of {@link PostgresServiceStore}. */
+export interface PostgresServiceStoreOptions {
+  /** Schema of the tables, created when missing (default `public`; the token store's, usually). */
+  schema?: string;
+  /** Longest wait for a migration another replica is running (default 60 s). */
+  lockTimeoutMs?: number;
+}
 
 /**
- * The service state of `strava-auth serve` in PostgreSQL, beside PostgresStore's tokens table (in
- * the schema the connection's search_path names), so every replica shares pending logins, keys,
- * statuses and webhook dedupe. Each method is one or two autocommitted statements; a pending
- * login is taken with `DELETE ... RETURNING`, so a state works once across replicas.
+ * The service state of `strava-auth serve` in PostgreSQL, beside PostgresStore's tokens table in
+ * the same schema, so every replica shares pending logins, keys, statuses and webhook dedupe.
+ * Tables are created and migrated on first use under an advisory lock, as PostgresStore's are
+ * (versions of their own). Each method is one or two autocommitted statements; a pending login is
+ * taken with `DELETE ... RETURNING`, so a state works once across replicas.
  */
 export class PostgresServiceStore implements ServiceStore {
   readonly #connectionString: string;
   readonly #target: PostgresTarget;
+  readonly #tables: PostgresServiceTables;
+  readonly #lockTimeoutMs: number;
   #pool: Promise<PgPool> | undefined;
   #ready: Promise<PgPool> | undefined;
 
-  private constructor(connectionString: string) {
+  private constructor(connectionString: string, options: PostgresServiceStoreOptions) {
     this.#connectionString = connectionString;
     this.#target = postgresTarget({ connectionString });
+    this.#tables = postgresServiceTables(options.schema ?? 'public');
+    this.#lockTimeoutMs = options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS;
   }
 
   /** A store on its own pool (at most 5 connections). */
-  static fromConnectionString(connectionString: string): PostgresServiceStore {
-    return new PostgresServiceStore(connectionString);
+  static fromConnectionString(connectionString: string, options: PostgresServiceStoreOptions = {}): PostgresServiceStore {
+    return new PostgresServiceStore(connectionString, options);
   }
 
+  /** Connects and creates (or migrates) the tables now, so start-up fails rather than the first request. */
   async open(): Promise<void> {
     await this.#usable();
   }
 
   async putPendingLogin(state: string, login: PendingLogin): Promise<void> {
-    await this.#query(`DELETE FROM strava_auth_pending_logins WHERE expires_at < $1`, [login.createdAt]);
+    await this.#query(`DELETE FROM ${this.#tables.pendingLogins} WHERE expires_at < $1`, [login.createdAt]);
     await this.#query(
-      `INSERT INTO strava_auth_pending_logins (state, scopes, return_to, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)
+      `INSERT INTO ${this.#tables.pendingLogins} (state, scopes, return_to, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)
        ON CONFLICT (state) DO UPDATE SET scopes = excluded.scopes, return_to = excluded.return_to, created_at = excluded.created_at, expires_at = excluded.expires_at`,
       [state, login.scopes, login.returnTo ?? null, login.createdAt, login.expiresAt],
     );
   }
 
   async takePendingLogin(state: string): Promise<PendingLogin | undefined> {
-    const rows = await this.#query(`DELETE FROM strava_auth_pending_logins WHERE state = $1 RETURNING scopes, return_to, created_at, expires_at`, [state]);
+    const rows = await this.#query(`DELETE FROM ${this.#tables.pendingLogins} WHERE state = $1 RETURNING scopes, return_to, created_at, expires_at`, [state]);
     const row = rows[0];
     if (!row) return undefined;
     return {
@@ -70,47 +71,47 @@ export class PostgresServiceStore implements ServiceStore {
   }
 
   async addApiKey(key: ApiKeyRecord): Promise<void> {
-    await this.#query(`INSERT INTO strava_auth_api_keys (id, hash, label, created_at) VALUES ($1, $2, $3, $4)`, [key.id, key.hash, key.label, key.createdAt]);
+    await this.#query(`INSERT INTO ${this.#tables.apiKeys} (id, hash, label, created_at) VALUES ($1, $2, $3, $4)`, [key.id, key.hash, key.label, key.createdAt]);
   }
 
   async listApiKeys(): Promise<ApiKeyRecord[]> {
-    const rows = await this.#query(`SELECT id, hash, label, created_at FROM strava_auth_api_keys ORDER BY created_at, id`);
+    const rows = await this.#query(`SELECT id, hash, label, created_at FROM ${this.#tables.apiKeys} ORDER BY created_at, id`);
     return rows.map((row) => ({ id: String(row.id), hash: String(row.hash), label: String(row.label), createdAt: Number(row.created_at) }));
   }
 
   async hasApiKeyHash(hash: string): Promise<boolean> {
-    return (await this.#query(`SELECT 1 FROM strava_auth_api_keys WHERE hash = $1`, [hash])).length > 0;
+    return (await this.#query(`SELECT 1 FROM ${this.#tables.apiKeys} WHERE hash = $1`, [hash])).length > 0;
   }
 
   async revokeApiKey(id: string): Promise<boolean> {
-    return (await this.#query(`DELETE FROM strava_auth_api_keys WHERE id = $1 RETURNING id`, [id])).length > 0;
+    return (await this.#query(`DELETE FROM ${this.#tables.apiKeys} WHERE id = $1 RETURNING id`, [id])).length > 0;
   }
 
   async getAthleteStatus(athleteId: number): Promise<AthleteStatus | undefined> {
-    const row = (await this.#query(`SELECT reason, at FROM strava_auth_athlete_status WHERE athlete_id = $1`, [athleteId]))[0];
+    const row = (await this.#query(`SELECT reason, at FROM ${this.#tables.athleteStatus} WHERE athlete_id = $1`, [athleteId]))[0];
     return row && { status: 'revoked', reason: String(row.reason), at: Number(row.at) };
   }
 
   async setAthleteStatus(athleteId: number, status: AthleteStatus): Promise<void> {
     await this.#query(
-      `INSERT INTO strava_auth_athlete_status (athlete_id, status, reason, at) VALUES ($1, $2, $3, $4)
+      `INSERT INTO ${this.#tables.athleteStatus} (athlete_id, status, reason, at) VALUES ($1, $2, $3, $4)
        ON CONFLICT (athlete_id) DO UPDATE SET status = excluded.status, reason = excluded.reason, at = excluded.at`,
       [athleteId, status.status, status.reason, status.at],
     );
   }
 
   async clearAthleteStatus(athleteId: number): Promise<void> {
-    await this.#query(`DELETE FROM strava_auth_athlete_status WHERE athlete_id = $1`, [athleteId]);
+    await this.#query(`DELETE FROM ${this.#tables.athleteStatus} WHERE athlete_id = $1`, [athleteId]);
   }
 
   async listAthleteStatuses(): Promise<Array<{ athleteId: number } & AthleteStatus>> {
-    const rows = await this.#query(`SELECT athlete_id, reason, at FROM strava_auth_athlete_status ORDER BY athlete_id`);
+    const rows = await this.#query(`SELECT athlete_id, reason, at FROM ${this.#tables.athleteStatus} ORDER BY athlete_id`);
     return rows.map((row) => ({ athleteId: Number(row.athlete_id), status: 'revoked' as const, reason: String(row.reason), at: Number(row.at) }));
   }
 
   async recordEventOnce(eventKey: string, at: number): Promise<boolean> {
-    await this.#query(`DELETE FROM strava_auth_webhook_events WHERE received_at < $1`, [at - EVENT_RETENTION_MS]);
-    const rows = await this.#query(`INSERT INTO strava_auth_webhook_events (event_key, received_at) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING event_key`, [eventKey, at]);
+    await this.#query(`DELETE FROM ${this.#tables.webhookEvents} WHERE received_at < $1`, [at - EVENT_RETENTION_MS]);
+    const rows = await this.#query(`INSERT INTO ${this.#tables.webhookEvents} (event_key, received_at) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING event_key`, [eventKey, at]);
     return rows.length > 0;
   }
 
@@ -150,31 +151,7 @@ export class PostgresServiceStore implements ServiceStore {
       return pool;
     });
     const pool = await this.#pool;
-    const client = await pool.connect();
-    let broken = false;
-    try {
-      await client.query('BEGIN');
-      await client.query(`SELECT pg_advisory_xact_lock(hashtext('strava_auth_service_schema'))`);
-      for (const statement of SCHEMA) await client.query(statement);
-      const found = Number((await client.query('SELECT max(version) AS version FROM strava_auth_service_version')).rows[0]?.version ?? 0);
-      if (found > POSTGRES_SERVICE_SCHEMA_VERSION) {
-        throw new StoreSchemaError({
-          store: this.#target.label,
-          problem: `its service tables are at schema version ${found}, written by a newer strava-auth; this release knows version ${POSTGRES_SERVICE_SCHEMA_VERSION}`,
-          remedy: 'Upgrade strava-auth in every replica of strava-auth serve that uses this database (a database is never migrated down).',
-          foundVersion: found,
-          supportedVersion: POSTGRES_SERVICE_SCHEMA_VERSION,
-        });
-      }
-      if (found < POSTGRES_SERVICE_SCHEMA_VERSION) await client.query('INSERT INTO strava_auth_service_version (version) VALUES ($1)', [POSTGRES_SERVICE_SCHEMA_VERSION]);
-      await client.query('COMMIT');
-    } catch (error) {
-      broken = !(error instanceof StoreSchemaError);
-      await client.query('ROLLBACK').catch(() => {});
-      throw error;
-    } finally {
-      client.release(broken);
-    }
+    await ensurePostgresSchema(pool, serviceSchemaPlan(this.#tables), { label: this.#target.label, lockTimeoutMs: this.#lockTimeoutMs });
     return pool;
   }
 }

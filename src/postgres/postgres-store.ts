@@ -10,7 +10,7 @@ import { loadPg, type PgPool, type PgPoolClient } from './pg-driver.ts';
 import { keyLockName, lockHolder, takeAdvisoryLock } from './postgres-lock.ts';
 import { LOCK_NOT_AVAILABLE, toStoreError } from './postgres-errors.ts';
 import { rowToRecord, SELECT_COLUMNS, upsertStatement, upsertValues } from './postgres-record.ts';
-import { ensurePostgresSchema, POSTGRES_SCHEMA_VERSION, postgresTables, type PostgresTables } from './postgres-schema.ts';
+import { ensurePostgresSchema, POSTGRES_SCHEMA_VERSION, postgresTables, tokenSchemaPlan, type PostgresTables } from './postgres-schema.ts';
 import { postgresTarget, type PostgresTarget } from './postgres-target.ts';
 
 /** Where a {@link PostgresStore} connects: a connection string (the store makes and owns a pool), or your pool. */
@@ -276,14 +276,7 @@ export class PostgresStore implements TokenStore {
   async #usable(): Promise<PgPool> {
     const pool = await (this.#pool ??= this.#makePool());
     this.#ready ??= this.#run(() =>
-      ensurePostgresSchema(pool, this.#tables, { label: this.#target.label, lockTimeoutMs: this.#lockTimeoutMs }).catch((error: unknown) => {
-        if (sqlState(error) !== LOCK_NOT_AVAILABLE) throw error;
-        throw new StoreUnavailableError({
-          store: this.location,
-          problem: `another process has been migrating its schema for over ${(this.#lockTimeoutMs / 1000).toFixed(1)} s`,
-          remedy: 'Wait for the other process to finish its migration (or stop it if it is stuck), then try again.',
-        });
-      }),
+      ensurePostgresSchema(pool, tokenSchemaPlan(this.#tables), { label: this.#target.label, lockTimeoutMs: this.#lockTimeoutMs }),
     ).catch((error: unknown) => {
       this.#ready = undefined;
       throw error;

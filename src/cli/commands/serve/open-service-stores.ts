@@ -1,7 +1,7 @@
 import type { PostgresStore } from '../../../postgres/postgres-store.ts';
 import type { ServiceStore } from '../../../server/service-store.ts';
 import type { TokenStore } from '../../../tokens/token-store.ts';
-import { openStore, type StoreSpec } from '../../store-spec.ts';
+import { openStore, splitPostgresSchema, type StoreSpec } from '../../store-spec.ts';
 import type { TokenCipher } from '../../../tokens/token-cipher.ts';
 import { UsageError } from '../../usage-error.ts';
 
@@ -13,7 +13,7 @@ export interface ServiceStores {
 }
 
 /** `--db` must name a database: the service keeps shared state a token directory cannot hold. */
-export function assertServiceDatabase(spec: StoreSpec): void {
+export function assertServiceDatabase(spec: StoreSpec): asserts spec is Exclude<StoreSpec, { kind: 'file' }> {
   if (spec.kind === 'file') {
     throw new UsageError('serve needs a database for --db: sqlite:FILE, or postgres://... for several replicas (a token directory cannot hold the service state).');
   }
@@ -29,12 +29,9 @@ export async function openServiceStore(spec: StoreSpec): Promise<ServiceStore> {
     return store;
   }
   const { PostgresServiceStore } = await import('../../../postgres/postgres-service-store.ts');
-  // `?schema=NAME` (as the token store takes it) becomes the connection's search_path here.
-  const url = new URL(spec.kind === 'postgres' ? spec.connectionString : '');
-  const schema = url.searchParams.get('schema');
-  url.searchParams.delete('schema');
-  if (schema) url.searchParams.set('options', `-c search_path=${schema}`);
-  const store = PostgresServiceStore.fromConnectionString(url.href);
+  // In the token store's schema (`?schema=NAME`, default public).
+  const { connectionString, schema } = splitPostgresSchema(spec);
+  const store = PostgresServiceStore.fromConnectionString(connectionString, { schema });
   await store.open();
   return store;
 }
@@ -45,8 +42,8 @@ export async function openServiceStores(spec: StoreSpec, options: { cipher: Toke
   const tokens = await openStore(spec, options);
   let serviceStore: ServiceStore;
   try {
-    // The token store creates a missing schema; the service tables go into it (its search_path),
-    // so it must exist first. SqliteStore is already open; PostgresStore opens on first use.
+    // Opened now, so an unreachable database or a newer schema stops start-up. Either store creates
+    // a missing schema. SqliteStore is already open; PostgresStore would open on first use.
     if (spec.kind === 'postgres') await (tokens.store as PostgresStore).open();
     serviceStore = await openServiceStore(spec);
   } catch (error) {
