@@ -1,6 +1,6 @@
 import type { ApiKeyRecord, AthleteStatus, PendingLogin, ServiceStore } from '../server/service-store.ts';
 import { StoreSchemaError } from '../tokens/errors/store-schema-error.ts';
-import { loadPg, type PgPool } from './pg-driver.ts';
+import { loadPg, type PgPool, type PgPoolClient } from './pg-driver.ts';
 import { toStoreError } from './postgres-errors.ts';
 import { postgresTarget, type PostgresTarget } from './postgres-target.ts';
 
@@ -48,13 +48,23 @@ export class PostgresServiceStore implements ServiceStore {
     await this.#usable();
   }
 
-  async putPendingLogin(state: string, login: PendingLogin): Promise<void> {
-    await this.#query(`DELETE FROM strava_auth_pending_logins WHERE expires_at < $1`, [login.createdAt]);
-    await this.#query(
-      `INSERT INTO strava_auth_pending_logins (state, scopes, return_to, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)
-       ON CONFLICT (state) DO UPDATE SET scopes = excluded.scopes, return_to = excluded.return_to, created_at = excluded.created_at, expires_at = excluded.expires_at`,
-      [state, login.scopes, login.returnTo ?? null, login.createdAt, login.expiresAt],
-    );
+  async putPendingLogin(state: string, login: PendingLogin, max: number): Promise<boolean> {
+    // Under READ COMMITTED one statement counts what its snapshot saw, so two replicas could each
+    // count max - 1 and both insert. The advisory lock (this schema's own) orders the puts, and the
+    // statement after it takes a snapshot holding every put committed before; takes do not wait.
+    const rows = await this.#transaction(async (client) => {
+      await client.query(`SELECT pg_advisory_xact_lock(hashtextextended(current_schema() || '.strava_auth_pending_logins', 0))`);
+      await client.query(`DELETE FROM strava_auth_pending_logins WHERE expires_at < $1`, [login.createdAt]);
+      return client.query(
+        `INSERT INTO strava_auth_pending_logins (state, scopes, return_to, created_at, expires_at)
+         SELECT $1::text, $2::text[], $3::text, $4::bigint, $5::bigint
+         WHERE (SELECT count(*) FROM strava_auth_pending_logins WHERE expires_at >= $4::bigint AND state <> $1::text) < $6::bigint
+         ON CONFLICT (state) DO UPDATE SET scopes = excluded.scopes, return_to = excluded.return_to, created_at = excluded.created_at, expires_at = excluded.expires_at
+         RETURNING state`,
+        [state, login.scopes, login.returnTo ?? null, login.createdAt, login.expiresAt, max],
+      );
+    });
+    return rows.rows.length > 0;
   }
 
   async takePendingLogin(state: string): Promise<PendingLogin | undefined> {
@@ -131,6 +141,29 @@ export class PostgresServiceStore implements ServiceStore {
       return (await pool.query(text, values)).rows;
     } catch (error) {
       throw toStoreError(error, this.#target, POSTGRES_SERVICE_SCHEMA_VERSION);
+    }
+  }
+
+  /** Runs `work` in a transaction on one connection; rolled back when it throws. */
+  async #transaction<T>(work: (client: PgPoolClient) => Promise<T>): Promise<T> {
+    const pool = await this.#usable();
+    let client: PgPoolClient | undefined;
+    let broken: Error | undefined;
+    const onError = (error: Error) => void (broken = error);
+    try {
+      client = await pool.connect();
+      // A connection that dies between statements is reported here; without a listener it would crash the process.
+      client.on('error', onError);
+      await client.query('BEGIN');
+      const result = await work(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client?.query('ROLLBACK').catch((rollbackError: Error) => void (broken ??= rollbackError));
+      throw toStoreError(error, this.#target, POSTGRES_SERVICE_SCHEMA_VERSION);
+    } finally {
+      client?.off('error', onError);
+      client?.release(broken ?? false);
     }
   }
 
