@@ -21,7 +21,7 @@ export const PENDING_LOGIN_TTL_MS = 10 * 60 * 1000;
 /** How many unexpired pending logins a service keeps at most, unless told otherwise. */
 export const DEFAULT_MAX_PENDING_LOGINS = 10_000;
 
-/** What a refused `/connect` asks the browser to wait: about when the oldest pending logins begin to expire. */
+/** What a refused `/connect` asks the browser to wait: places free up as connects finish, or expire after 10 minutes. */
 const FULL_RETRY_AFTER_SECONDS = 60;
 
 /** At most one warning a minute per replica while connects are refused: a flood must not flood the log. */
