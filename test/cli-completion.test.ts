@@ -68,6 +68,17 @@ describe('completion bash, in real bash', () => {
     ['strava-auth help ex', ['exchange', 'exit-codes']],
     ['strava-auth completion ', ['bash', 'zsh', 'fish']],
     ['strava-auth completion z', ['zsh']],
+    // serve takes flags, or keys and its actions.
+    ['strava-auth serve ', ['keys']],
+    ['strava-auth serve k', ['keys']],
+    ['strava-auth serve --p', ['--port', '--public-url', '--profile']],
+    ['strava-auth serve --port 8080 --e', ['--emulator']],
+    ['strava-auth serve keys ', ['create', 'list', 'revoke']],
+    ['strava-auth -p work serve keys r', ['revoke']],
+    ['strava-auth serve keys create --l', ['--label']],
+    ['strava-auth serve keys list --', ['--label', '--db', '--json', '--help']],
+    ['strava-auth serve keys revoke ', []], // the key id: no action again
+    ['strava-auth tokens --h', ['--help']],
   ];
   for (const [line, offered] of cases) {
     test(JSON.stringify(line), async (t) => {
@@ -118,6 +129,7 @@ test('completion zsh: the function offers the candidates zsh then filters (bashc
   assert.deepEqual(offered('strava-auth -p '), ['default', 'work']);
   assert.ok(offered('strava-auth login --scope activity:r').includes('activity:read_all'));
   assert.ok(offered('strava-auth tokens migrate --f').includes('--from'));
+  assert.deepEqual(offered('strava-auth serve keys '), ['create', 'list', 'revoke']);
 });
 
 test('completion fish: commands, flags, profiles and scopes', { skip: installed('fish') || process.env.CI ? false : 'fish is not installed (.ci/run installs it)' }, async (t) => {
@@ -134,4 +146,9 @@ test('completion fish: commands, flags, profiles and scopes', { skip: installed(
   assert.deepEqual(offered('strava-auth -p '), ['default', 'work']);
   assert.ok(offered('strava-auth login --scope ').includes('activity:write'));
   assert.deepEqual(offered('strava-auth tokens migrate --f'), ['--from']);
+  assert.deepEqual(offered('strava-auth serve '), ['keys']);
+  assert.deepEqual(offered('strava-auth serve keys '), ['create', 'list', 'revoke']);
+  assert.deepEqual(offered('strava-auth serve keys create '), []);
+  assert.deepEqual(offered('strava-auth serve keys create --l'), ['--label']);
+  assert.deepEqual(offered('strava-auth serve --p'), ['--port', '--profile', '--public-url']);
 });

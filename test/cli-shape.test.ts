@@ -53,13 +53,14 @@ describe('usage mistakes: our words, a suggestion, exit 2, nothing on stdout', (
   });
 });
 
-/** Every command and subcommand's spec, loaded as main loads them. */
+/** Every command and subcommand's spec (`serve keys` too), loaded as main loads them. */
 async function allSpecs(): Promise<CommandSpec[]> {
   const specs: CommandSpec[] = [];
   for (const entry of Object.values(COMMANDS)) {
     const loaded = await entry.load();
     specs.push(loaded.spec);
     if (isGroup(loaded)) for (const load of Object.values(loaded.subcommands)) specs.push((await load()).spec);
+    else for (const [, , load] of loaded.nested ?? []) specs.push(await load());
   }
   return specs;
 }

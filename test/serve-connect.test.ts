@@ -4,6 +4,10 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { MemoryServiceStore } from '../src/server/memory-service-store.ts';
+import { PENDING_LOGIN_TTL_MS } from '../src/server/routes/connect.ts';
+import { createTokenService } from '../src/server/token-service.ts';
+import { MemoryStore } from '../src/tokens/memory-store.ts';
 import { startTestEmulator } from './helpers/emulator.ts';
 import { connectAthlete, startTestService } from './helpers/serve.ts';
 
@@ -118,6 +122,54 @@ describe('GET /connect and /callback', () => {
       assert.match(response.headers.get('content-type')!, /^text\/html/);
       assert.match(text(await response.text()), /Connecting failed The token store is unavailable right now; nothing stored was changed\./);
     }
+  });
+
+  test('at maxPendingLogins unexpired connects: a 503 page and one warning; earlier connects still complete; room again once they expire', async (t) => {
+    const emu = await startTestEmulator(t);
+    const svc = await startTestService(t, emu, { overrides: { maxPendingLogins: 3 } });
+    const connect = () => fetch(`${svc.url}/connect?scope=read`, { redirect: 'manual' });
+    const earlier = await connect();
+    assert.equal(earlier.status, 302);
+    assert.equal((await connect()).status, 302);
+    emu.clock.advance(60);
+    assert.equal((await connect()).status, 302);
+    for (let i = 0; i < 3; i++) {
+      const full = await connect();
+      assert.equal(full.status, 503);
+      assert.equal(full.headers.get('retry-after'), '60');
+      assert.equal(full.headers.get('cache-control'), 'no-store');
+      assert.match(full.headers.get('content-type')!, /^text\/html/);
+      assert.match(text(await full.text()), /strava-auth Too many connects right now This service has too many connects in progress to start another one\. Nothing was stored\. Please try again in a minute\. Connect again$/);
+    }
+    const warnings = svc.logs.filter((line) => JSON.parse(line).level === 'warn');
+    assert.deepEqual(warnings.map((line) => JSON.parse(line)), [{ time: new Date(emu.clock.now()).toISOString(), level: 'warn', msg: 'connect refused: too many pending logins', max_pending_logins: 3, refused: 1 }]);
+
+    // The connect started before the service filled up completes, and frees its place.
+    emu.setConsent({ policy: 'approve', athleteId: 77 });
+    const consent = await fetch(earlier.headers.get('location')!, { redirect: 'manual' });
+    const callback = await fetch(consent.headers.get('location')!, { redirect: 'manual' });
+    assert.equal(callback.status, 200);
+    assert.match(text(await callback.text()), /athlete 77 \) is connected with read/);
+    assert.equal((await connect()).status, 302);
+    assert.equal((await connect()).status, 503);
+
+    // Just over ten minutes after the second connect, which nobody finished: it has expired, its place is free.
+    emu.clock.advance(PENDING_LOGIN_TTL_MS / 1000 - 59);
+    assert.equal((await connect()).status, 302);
+    assert.equal((await connect()).status, 503);
+    // And once the two started a minute later expire, two more connects fit.
+    emu.clock.advance(60);
+    assert.equal((await connect()).status, 302);
+    assert.equal((await connect()).status, 302);
+    assert.equal((await connect()).status, 503);
+    // A warning a minute at most, counting the refusals since the last one.
+    const refused = svc.logs.map((line) => JSON.parse(line)).filter((line) => line.level === 'warn').map((line) => line.refused);
+    assert.deepEqual(refused, [1, 4, 1]);
+  });
+
+  test('maxPendingLogins must be a positive integer', () => {
+    const stores = { store: new MemoryStore(), serviceStore: new MemoryServiceStore(), oauth: { clientId: 1, clientSecret: 's' }, publicUrl: 'https://tokens.example' };
+    for (const bad of [0, -1, 1.5, Number.NaN]) assert.throws(() => createTokenService({ ...stores, maxPendingLogins: bad }), RangeError);
   });
 
   test("the athlete's name is escaped on the page", async (t) => {

@@ -47,14 +47,48 @@ for (const [name, opener, suite] of implementations) {
       const open = await opener(t);
       const [a, b] = [await open(), await open()];
       const login = { scopes: ['read', 'activity:write'], returnTo: 'https://app.example/x', createdAt: 1000, expiresAt: 2000 };
-      await a.putPendingLogin('state-1', login);
+      assert.equal(await a.putPendingLogin('state-1', login, 10), true);
       assert.deepEqual(await b.takePendingLogin('state-1'), login);
       assert.equal(await a.takePendingLogin('state-1'), undefined);
-      await a.putPendingLogin('state-2', { scopes: ['read'], createdAt: 1000, expiresAt: 2000 });
+      await a.putPendingLogin('state-2', { scopes: ['read'], createdAt: 1000, expiresAt: 2000 }, 10);
       const takes = await Promise.all([a.takePendingLogin('state-2'), b.takePendingLogin('state-2'), a.takePendingLogin('state-2')]);
       assert.equal(takes.filter(Boolean).length, 1);
       assert.deepEqual(takes.find(Boolean), { scopes: ['read'], createdAt: 1000, expiresAt: 2000 });
       assert.equal(await a.takePendingLogin('never-put'), undefined);
+    });
+
+    test('pending logins: refused at the cap of unexpired ones (nothing changes), put again once some are taken or expire', async (t) => {
+      const open = await opener(t);
+      const [a, b] = [await open(), await open()];
+      const login = (createdAt: number) => ({ scopes: ['read'], createdAt, expiresAt: createdAt + 1000 });
+      assert.equal(await a.putPendingLogin('s1', login(0), 3), true);
+      assert.equal(await b.putPendingLogin('s2', login(500), 3), true);
+      assert.equal(await a.putPendingLogin('s3', login(500), 3), true);
+      assert.equal(await b.putPendingLogin('s4', login(600), 3), false, 'the other instance counts the first one\'s');
+      assert.equal(await a.putPendingLogin('s4', login(600), 3), false);
+      assert.equal(await b.takePendingLogin('s4'), undefined, 'a refused put stores nothing');
+      // Putting a state again replaces it: it does not count against itself.
+      assert.equal(await a.putPendingLogin('s3', login(600), 3), true);
+      assert.deepEqual(await b.takePendingLogin('s2'), login(500), 'a login put before the cap is still there');
+      assert.equal(await a.putPendingLogin('s5', login(700), 3), true, 'a taken one frees its place');
+      assert.equal(await b.putPendingLogin('s6', login(800), 3), false);
+      // At 1001 s1 (expiring at 1000) has expired: its place is free, though nobody took it.
+      assert.equal(await b.putPendingLogin('s6', login(1001), 3), true);
+      assert.equal(await a.putPendingLogin('s7', login(1001), 3), false);
+      assert.deepEqual(await a.takePendingLogin('s3'), login(600));
+      assert.deepEqual(await a.takePendingLogin('s5'), login(700));
+      assert.deepEqual(await a.takePendingLogin('s6'), login(1001));
+    });
+
+    test('pending logins: puts racing on two instances never pass the cap between them', async (t) => {
+      const open = await opener(t);
+      const [a, b] = [await open(), await open()];
+      const results = await Promise.all(
+        Array.from({ length: 24 }, (_, i) => (i % 2 ? a : b).putPendingLogin(`race-${i}`, { scopes: ['read'], createdAt: 0, expiresAt: 1000 }, 7)),
+      );
+      assert.equal(results.filter(Boolean).length, 7);
+      const kept = await Promise.all(results.map((_, i) => a.takePendingLogin(`race-${i}`)));
+      assert.deepEqual(kept.map(Boolean), results);
     });
 
     test('API keys: added, listed in creation order, found by hash, revoked (seen by the other instance)', async (t) => {

@@ -33,6 +33,11 @@ export interface Command<Options = any> {
   spec: CommandSpec;
   parse(argv: string[], io: Io): Options | Promise<Options>;
   run(options: Options, deps: CommandDeps): Promise<number>;
+  /**
+   * Subcommands the command also takes as its first argument (`serve keys`; its parse hands them
+   * on), each with a summary and its spec: what shell completion offers after the command.
+   */
+  nested?: ReadonlyArray<readonly [name: string, summary: string, load: () => Promise<CommandSpec>]>;
 }
 
 /** A group of subcommands (`tokens`, `webhooks`), each loaded on demand. */

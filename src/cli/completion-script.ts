@@ -7,14 +7,15 @@
 import { SCOPES } from '../core/scopes.ts';
 import { HELP_FLAG, type CommandSpec, type FlagCompletion, type FlagSpecs } from './flag-spec.ts';
 
-/** A command as completion sees it: its flags, or its subcommands' flags. */
+/** A command as completion sees it: its flags, its subcommands' flags, or both (`serve`, `serve keys`). */
 export interface CompletionCommand {
   name: string;
   summary: string;
   flags: FlagSpecs;
   /** What to offer for the command's arguments (not flags). */
   args?: FlagCompletion;
-  subcommands?: ReadonlyArray<{ name: string; summary: string; flags: FlagSpecs }>;
+  /** What to offer for a subcommand's first argument, besides its flags. */
+  subcommands?: ReadonlyArray<{ name: string; summary: string; flags: FlagSpecs; args?: FlagCompletion }>;
 }
 
 export type Shell = 'bash' | 'zsh' | 'fish';
@@ -53,9 +54,13 @@ function bash(commands: readonly CompletionCommand[]): string {
   for (const command of commands) {
     if (command.subcommands) {
       for (const sub of command.subcommands) {
-        arms.push(`    "${command.name} ${sub.name}")\n      case "$prev" in\n${bashValueCases(sub.flags, '        ')}\n      esac\n      flags=${single(bashFlagWords(sub.flags))};;`);
+        const args = sub.args ? `\n      [[ $cur == -* ]] || (( npos )) || { ${bashValues(sub.args)}; }` : '';
+        arms.push(`    "${command.name} ${sub.name}")\n      case "$prev" in\n${bashValueCases(sub.flags, '        ')}\n      esac${args}\n      flags=${single(bashFlagWords(sub.flags))};;`);
       }
-      arms.push(`    "${command.name} ")\n      COMPREPLY=($(compgen -W ${single(command.subcommands.map((s) => s.name).join(' '))} -- "$cur")); return;;`);
+      // Before a subcommand: its names, or the command's own flags (serve's; a group's --help).
+      const own = `      case "$prev" in\n${bashValueCases(command.flags, '        ')}\n      esac`;
+      arms.push(`    "${command.name} ")\n${own}\n      [[ $cur == -* ]] || { COMPREPLY=($(compgen -W ${single(command.subcommands.map((s) => s.name).join(' '))} -- "$cur")); return; }\n      flags=${single(bashFlagWords(command.flags))};;`);
+      arms.push(`    "${command.name} "*)\n${own}\n      flags=${single(bashFlagWords(command.flags))};;`);
     } else {
       const args = command.args ? `\n      [[ $cur == -* ]] || { ${bashValues(command.args)}; }` : '';
       arms.push(`    "${command.name} "*)\n      case "$prev" in\n${bashValueCases(command.flags, '        ')}\n      esac${args}\n      flags=${single(bashFlagWords(command.flags))};;`);
@@ -87,7 +92,7 @@ _strava_auth_words() {
   local -a words_
   if [[ -n \${ZSH_VERSION:-} ]]; then eval 'words_=(\${=line})'; else read -ra words_ <<< "$line"; fi
   if [[ $line == *" " ]]; then words_+=(""); fi
-  local w prev="" cmd="" sub="" skip=0 k=0 count=\${#words_[@]}
+  local w prev="" cmd="" sub="" skip=0 k=0 npos=0 count=\${#words_[@]}
   cur=""
   for w in "\${words_[@]}"; do
     k=$((k + 1))
@@ -101,6 +106,7 @@ _strava_auth_words() {
     esac
     if [[ -z $cmd ]]; then cmd="$w"
     elif [[ -z $sub && " ${groups.join(' ')} " == *" $cmd "* ]]; then sub="$w"
+    else npos=$((npos + 1))
     fi
   done
   COMPREPLY=()
@@ -174,9 +180,14 @@ function fish(commands: readonly CompletionCommand[]): string {
     lines.push(`complete -c strava-auth -n ${single(`not __fish_seen_subcommand_from ${names} help`)} -a ${command.name} -d ${single(command.summary)}`);
     if (command.subcommands) {
       const subs = command.subcommands.map((s) => s.name).join(' ');
+      const beforeSub = `__fish_seen_subcommand_from ${command.name}; and not __fish_seen_subcommand_from ${subs}`;
+      lines.push(...fishFlags(beforeSub, command.flags));
       for (const sub of command.subcommands) {
-        lines.push(`complete -c strava-auth -n ${single(`__fish_seen_subcommand_from ${command.name}; and not __fish_seen_subcommand_from ${subs}`)} -a ${sub.name} -d ${single(sub.summary)}`);
-        lines.push(...fishFlags(`__fish_seen_subcommand_from ${command.name}; and __fish_seen_subcommand_from ${sub.name}`, sub.flags));
+        const inSub = `__fish_seen_subcommand_from ${command.name}; and __fish_seen_subcommand_from ${sub.name}`;
+        lines.push(`complete -c strava-auth -n ${single(beforeSub)} -a ${sub.name} -d ${single(sub.summary)}`);
+        lines.push(...fishFlags(inSub, sub.flags));
+        if (Array.isArray(sub.args)) lines.push(`complete -c strava-auth -n ${single(`${inSub}; and not __fish_seen_subcommand_from ${sub.args.join(' ')}`)}${fishValues(sub.args)}`);
+        else if (sub.args) lines.push(`complete -c strava-auth -n ${single(inSub)}${fishValues(sub.args)}`);
       }
     } else {
       lines.push(...fishFlags(`__fish_seen_subcommand_from ${command.name}`, command.flags));
@@ -198,6 +209,8 @@ export function completionCommand(name: string, summary: string, spec: CommandSp
     summary,
     flags: spec.flags,
     ...(spec.complete && { args: spec.complete }),
-    ...(subs && { subcommands: subs.map(([sub, subSummary]) => ({ name: sub.name.split(' ').pop()!, summary: subSummary, flags: sub.flags })) }),
+    ...(subs && {
+      subcommands: subs.map(([sub, subSummary]) => ({ name: sub.name.split(' ').pop()!, summary: subSummary, flags: sub.flags, ...(sub.complete && { args: sub.complete }) })),
+    }),
   };
 }

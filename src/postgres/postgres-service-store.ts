@@ -1,6 +1,6 @@
 import type { ApiKeyRecord, AthleteStatus, PendingLogin, ServiceStore } from '../server/service-store.ts';
 import { DEFAULT_LOCK_TIMEOUT_MS } from '../tokens/memory-store.ts';
-import { loadPg, type PgPool } from './pg-driver.ts';
+import { loadPg, type PgPool, type PgPoolClient } from './pg-driver.ts';
 import { toStoreError } from './postgres-errors.ts';
 import { ensurePostgresSchema } from './postgres-schema.ts';
 import { POSTGRES_SERVICE_SCHEMA_VERSION, postgresServiceTables, serviceSchemaPlan, type PostgresServiceTables } from './postgres-service-schema.ts';
@@ -49,13 +49,23 @@ export class PostgresServiceStore implements ServiceStore {
     await this.#usable();
   }
 
-  async putPendingLogin(state: string, login: PendingLogin): Promise<void> {
-    await this.#query(`DELETE FROM ${this.#tables.pendingLogins} WHERE expires_at < $1`, [login.createdAt]);
-    await this.#query(
-      `INSERT INTO ${this.#tables.pendingLogins} (state, scopes, return_to, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)
-       ON CONFLICT (state) DO UPDATE SET scopes = excluded.scopes, return_to = excluded.return_to, created_at = excluded.created_at, expires_at = excluded.expires_at`,
-      [state, login.scopes, login.returnTo ?? null, login.createdAt, login.expiresAt],
-    );
+  async putPendingLogin(state: string, login: PendingLogin, max: number): Promise<boolean> {
+    // Under READ COMMITTED one statement counts what its snapshot saw, so two replicas could each
+    // count max - 1 and both insert. The advisory lock (this table's own: its schema-qualified name) orders the puts, and the
+    // statement after it takes a snapshot holding every put committed before; takes do not wait.
+    const rows = await this.#transaction(async (client) => {
+      await client.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [this.#tables.pendingLogins]);
+      await client.query(`DELETE FROM ${this.#tables.pendingLogins} WHERE expires_at < $1`, [login.createdAt]);
+      return client.query(
+        `INSERT INTO ${this.#tables.pendingLogins} (state, scopes, return_to, created_at, expires_at)
+         SELECT $1::text, $2::text[], $3::text, $4::bigint, $5::bigint
+         WHERE (SELECT count(*) FROM ${this.#tables.pendingLogins} WHERE expires_at >= $4::bigint AND state <> $1::text) < $6::bigint
+         ON CONFLICT (state) DO UPDATE SET scopes = excluded.scopes, return_to = excluded.return_to, created_at = excluded.created_at, expires_at = excluded.expires_at
+         RETURNING state`,
+        [state, login.scopes, login.returnTo ?? null, login.createdAt, login.expiresAt, max],
+      );
+    });
+    return rows.rows.length > 0;
   }
 
   async takePendingLogin(state: string): Promise<PendingLogin | undefined> {
@@ -132,6 +142,29 @@ export class PostgresServiceStore implements ServiceStore {
       return (await pool.query(text, values)).rows;
     } catch (error) {
       throw toStoreError(error, this.#target, POSTGRES_SERVICE_SCHEMA_VERSION);
+    }
+  }
+
+  /** Runs `work` in a transaction on one connection; rolled back when it throws. */
+  async #transaction<T>(work: (client: PgPoolClient) => Promise<T>): Promise<T> {
+    const pool = await this.#usable();
+    let client: PgPoolClient | undefined;
+    let broken: Error | undefined;
+    const onError = (error: Error) => void (broken = error);
+    try {
+      client = await pool.connect();
+      // A connection that dies between statements is reported here; without a listener it would crash the process.
+      client.on('error', onError);
+      await client.query('BEGIN');
+      const result = await work(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client?.query('ROLLBACK').catch((rollbackError: Error) => void (broken ??= rollbackError));
+      throw toStoreError(error, this.#target, POSTGRES_SERVICE_SCHEMA_VERSION);
+    } finally {
+      client?.off('error', onError);
+      client?.release(broken ?? false);
     }
   }
 

@@ -7,8 +7,15 @@ export class MemoryServiceStore implements ServiceStore {
   readonly #statuses = new Map<number, AthleteStatus>();
   readonly #events = new Set<string>();
 
-  async putPendingLogin(state: string, login: PendingLogin): Promise<void> {
+  async putPendingLogin(state: string, login: PendingLogin, max: number): Promise<boolean> {
+    let live = 0;
+    for (const [key, pending] of this.#pending) {
+      if (pending.expiresAt < login.createdAt) this.#pending.delete(key);
+      else if (key !== state) live++;
+    }
+    if (live >= max) return false;
     this.#pending.set(state, { ...login, scopes: [...login.scopes] });
+    return true;
   }
 
   async takePendingLogin(state: string): Promise<PendingLogin | undefined> {

@@ -39,12 +39,19 @@ export interface AthleteStatus {
  * What the service keeps besides tokens. Each method is one short statement on a SQL store, so
  * every replica sees the others' writes at once:
  * - pending logins are taken (read and deleted) atomically: a state works once, on any replica;
+ *   they are put only while fewer than a cap are unexpired, which bounds what `/connect` can store;
  * - API keys are stored hashed; the hot path looks up the presented key's hash (indexed);
  * - athlete statuses remember a revocation after the tokens are gone (410 rather than 404);
  * - webhook events are recorded once, so a retried delivery is handled once.
  */
 export interface ServiceStore {
-  putPendingLogin(state: string, login: PendingLogin): Promise<void>;
+  /**
+   * Stores the pending login of `state`, unless `max` unexpired ones (`expiresAt` at or after
+   * `login.createdAt`) are stored already: then false, and nothing changes. The count and the
+   * insert are one atomic step, so replicas putting at once never pass `max` between them.
+   * Expired ones may be dropped here.
+   */
+  putPendingLogin(state: string, login: PendingLogin, max: number): Promise<boolean>;
   /** Deletes and returns the pending login of `state`; undefined when unknown or already taken. */
   takePendingLogin(state: string): Promise<PendingLogin | undefined>;
 

@@ -39,6 +39,8 @@ export interface TokenServiceOptions {
   apiKeys?: readonly string[];
   /** URL prefixes `/connect?return_to=` may name. */
   allowedReturnTo?: readonly string[];
+  /** Unexpired pending logins kept at most, across replicas (default 10,000); when full, `/connect` answers 503. */
+  maxPendingLogins?: number;
   clock?: Clock;
   fetch?: FetchLike;
   log?: ServiceLog;
@@ -118,7 +120,7 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
   web.route('/', opsRoutes({ store, serviceStore, metrics, now: () => clock.now() }));
   web.route(
     '/',
-    connectRoutes({ athletes, serviceStore, oauth, publicUrl, allowedReturnTo: options.allowedReturnTo ?? [], clock, log }),
+    connectRoutes({ athletes, serviceStore, oauth, publicUrl, allowedReturnTo: options.allowedReturnTo ?? [], clock, log, maxPendingLogins: options.maxPendingLogins }),
   );
   let idle = async (): Promise<void> => {};
   if (options.webhookRoutes) {

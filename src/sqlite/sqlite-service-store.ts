@@ -28,7 +28,8 @@ type Statements = Record<
  * The service state of `strava-auth serve` in a SQLite file, next to SqliteStore's tables in the
  * same file (its own version row and migrations, so either can move on alone). Every method is one
  * or two statements in autocommit; a pending login is taken with `DELETE ... RETURNING`, atomic
- * across processes, so a state works exactly once whichever replica receives the callback.
+ * across processes, so a state works exactly once whichever replica receives the callback, and put
+ * with `INSERT ... SELECT ... WHERE count < max`, so the cap holds across processes too.
  */
 export class SqliteServiceStore implements ServiceStore {
   readonly path: string;
@@ -48,10 +49,10 @@ export class SqliteServiceStore implements ServiceStore {
     await this.#run(() => undefined);
   }
 
-  async putPendingLogin(state: string, login: PendingLogin): Promise<void> {
-    await this.#run((s) => {
+  async putPendingLogin(state: string, login: PendingLogin, max: number): Promise<boolean> {
+    return this.#run((s) => {
       s.dropExpiredLogins.run(login.createdAt);
-      s.putLogin.run(state, JSON.stringify(login.scopes), login.returnTo ?? null, login.createdAt, login.expiresAt);
+      return Number(s.putLogin.run(state, JSON.stringify(login.scopes), login.returnTo ?? null, login.createdAt, login.expiresAt, max).changes) > 0;
     });
   }
 
@@ -161,7 +162,12 @@ export class SqliteServiceStore implements ServiceStore {
       db.exec('PRAGMA synchronous = NORMAL');
       migrateTo(db, this.path, SERVICE_SCHEMA);
       this.#statements = {
-        putLogin: db.prepare(`INSERT OR REPLACE INTO ${PENDING_LOGINS_TABLE} (state, scopes, return_to, created_at, expires_at) VALUES (?, ?, ?, ?, ?)`),
+        // One statement: it takes the write lock before it counts, so a put on another
+        // connection cannot come between the count and the insert.
+        putLogin: db.prepare(
+          `INSERT OR REPLACE INTO ${PENDING_LOGINS_TABLE} (state, scopes, return_to, created_at, expires_at) SELECT ?1, ?2, ?3, ?4, ?5
+           WHERE (SELECT count(*) FROM ${PENDING_LOGINS_TABLE} WHERE expires_at >= ?4 AND state <> ?1) < ?6`,
+        ),
         dropExpiredLogins: db.prepare(`DELETE FROM ${PENDING_LOGINS_TABLE} WHERE expires_at < ?`),
         takeLogin: db.prepare(`DELETE FROM ${PENDING_LOGINS_TABLE} WHERE state = ? RETURNING scopes, return_to, created_at, expires_at`),
         addKey: db.prepare(`INSERT INTO ${API_KEYS_TABLE} (id, hash, label, created_at) VALUES (?, ?, ?, ?)`),

@@ -25,7 +25,10 @@ export async function completionCommands(): Promise<CompletionCommand[]> {
   return Promise.all(
     Object.entries(COMMANDS).map(async ([name, entry]) => {
         const loaded = await entry.load();
-        if (!isGroup(loaded)) return completionCommand(name, entry.summary, loaded.spec);
+        if (!isGroup(loaded)) {
+          const nested = loaded.nested && (await Promise.all(loaded.nested.map(async ([, summary, load]) => [await load(), summary] as [CommandSpec, string])));
+          return completionCommand(name, entry.summary, loaded.spec, nested);
+        }
         const subs = await Promise.all(
           (loaded.spec.subcommands ?? []).map(async ([sub, summary]) => [(await loaded.subcommands[sub]!()).spec, summary] as [CommandSpec, string]),
         );

@@ -204,4 +204,5 @@ export const command: Command<ServeCommandOptions> = {
     const { keysCommand } = await import('./serve/keys.ts');
     return keysCommand.run(keysCommand.parse(options.argv), deps);
   },
+  nested: [['keys', 'API keys of the token service: create, list or revoke', () => import('./serve/keys.ts').then((m) => m.spec)]],
 };

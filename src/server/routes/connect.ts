@@ -18,6 +18,15 @@ import type { PendingLogin, ServiceStore } from '../service-store.ts';
 /** How long a started connect may take before its state is refused. */
 export const PENDING_LOGIN_TTL_MS = 10 * 60 * 1000;
 
+/** How many unexpired pending logins a service keeps at most, unless told otherwise. */
+export const DEFAULT_MAX_PENDING_LOGINS = 10_000;
+
+/** What a refused `/connect` asks the browser to wait: places free up as connects finish, or expire after 10 minutes. */
+const FULL_RETRY_AFTER_SECONDS = 60;
+
+/** At most one warning a minute per replica while connects are refused: a flood must not flood the log. */
+const FULL_WARN_INTERVAL_MS = 60_000;
+
 /** What the browser routes need. */
 export interface ConnectRoutesOptions {
   athletes: AthleteTokens;
@@ -29,6 +38,12 @@ export interface ConnectRoutesOptions {
   allowedReturnTo: readonly string[];
   clock: Clock;
   log: ServiceLog;
+  /**
+   * Unexpired pending logins kept at most, across every replica on the store (default
+   * {@link DEFAULT_MAX_PENDING_LOGINS}): `/connect` needs no key, so this bounds what anyone can
+   * make the service store. When full, `/connect` answers 503 until logins complete or expire.
+   */
+  maxPendingLogins?: number | undefined;
 }
 
 /** Whether `url` is an absolute http(s) URL under one of the allowed prefixes. */
@@ -77,6 +92,9 @@ function failedPage(c: Context, error: unknown, now: number, log: ServiceLog, re
  */
 export function connectRoutes(options: ConnectRoutesOptions): Hono {
   const { athletes, serviceStore, oauth, clock, log } = options;
+  const maxPendingLogins = options.maxPendingLogins ?? DEFAULT_MAX_PENDING_LOGINS;
+  if (!Number.isSafeInteger(maxPendingLogins) || maxPendingLogins < 1) throw new RangeError('maxPendingLogins must be a positive integer.');
+  const warnFull = fullWarning(log, maxPendingLogins);
   const app = new Hono();
   const connectUrl = (scopes: readonly string[], returnTo?: string) => {
     const url = new URL(joinUrl(options.publicUrl(), '/connect'));
@@ -105,15 +123,25 @@ export function connectRoutes(options: ConnectRoutesOptions): Hono {
       ...(oauth.baseUrl ? { baseUrl: oauth.baseUrl } : {}),
     });
     const now = clock.now();
+    let stored: boolean;
     try {
-      await serviceStore.putPendingLogin(request.state, {
-        scopes: [...request.scopes],
-        ...(returnTo ? { returnTo } : {}),
-        createdAt: now,
-        expiresAt: now + PENDING_LOGIN_TTL_MS,
-      });
+      const login = { scopes: [...request.scopes], ...(returnTo ? { returnTo } : {}), createdAt: now, expiresAt: now + PENDING_LOGIN_TTL_MS };
+      stored = await serviceStore.putPendingLogin(request.state, login, maxPendingLogins);
     } catch (error) {
       return failedPage(c, error, now, log);
+    }
+    if (!stored) {
+      warnFull(now);
+      c.header('retry-after', String(FULL_RETRY_AFTER_SECONDS));
+      return html(
+        c,
+        503,
+        failurePage(
+          'Too many connects right now',
+          'This service has too many connects in progress to start another one. Nothing was stored. Please try again in a minute.',
+          connectUrl(request.scopes, returnTo),
+        ),
+      );
     }
     c.header('cache-control', 'no-store');
     return c.redirect(request.url.toString(), 302);
@@ -184,4 +212,20 @@ export function connectRoutes(options: ConnectRoutesOptions): Hono {
     }
   });
   return app;
+}
+
+/**
+ * The warning of a full pending-login table: the first refusal is logged at once, later ones at
+ * most once per {@link FULL_WARN_INTERVAL_MS}, each line counting the refusals since the last.
+ */
+function fullWarning(log: ServiceLog, max: number): (now: number) => void {
+  let lastAt = Number.NEGATIVE_INFINITY;
+  let refused = 0;
+  return (now) => {
+    refused++;
+    if (now - lastAt < FULL_WARN_INTERVAL_MS) return;
+    log('warn', 'connect refused: too many pending logins', { max_pending_logins: max, refused });
+    lastAt = now;
+    refused = 0;
+  };
 }

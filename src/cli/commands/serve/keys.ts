@@ -13,6 +13,7 @@ import { openServiceStore } from './open-service-stores.ts';
 export const spec = {
   name: 'serve keys',
   args: 'create|list|revoke [ID]',
+  complete: ['create', 'list', 'revoke'],
   description: `API keys of the token service, kept in its database as SHA-256 hashes: a key is printed once,
 by create, and never again. Every replica sees a new or revoked key at once.`,
   flags: {
