@@ -4,6 +4,7 @@
  * the `serve keys` commands run in-process with fake IO.
  */
 import assert from 'node:assert/strict';
+import { chmod } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -132,6 +133,19 @@ describe('strava-auth serve (the CLI)', { timeout: 60_000 }, () => {
     const again = await keys.run(['serve', 'keys', 'revoke', id, '--db', db]);
     assert.equal(again.code, 1);
     assert.match(again.stderr, /no API key has the id/);
+  });
+
+  test('keys on a database others can read: a warning with the chmod command, on stderr', async (t) => {
+    const keys = await fakeCli(t);
+    const path = join(keys.home, 'service.db');
+    const created = await keys.run(['serve', 'keys', 'create', '--db', `sqlite:${path}`]);
+    assert.equal(created.code, 0, created.stderr);
+    assert.doesNotMatch(created.stderr, /warning/);
+    await chmod(path, 0o640);
+    const listed = await keys.run(['serve', 'keys', 'list', '--db', `sqlite:${path}`]);
+    assert.equal(listed.code, 0, listed.stderr);
+    assert.ok(listed.stderr.includes(`warning: strava-auth: the file ${path} is accessible by other users (mode 640)`), listed.stderr);
+    assert.ok(listed.stderr.includes(`Fix it with: chmod 600 ${path}\n`), listed.stderr);
   });
 
   test('SIGTERM while a token request waits on Strava: that request still gets its 200, then exit 0', async (t) => {

@@ -4,6 +4,9 @@
  * pending login is taken exactly once even by concurrent replicas.
  */
 import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readlinkSync } from 'node:fs';
+import { chmod } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { after, describe, test, type TestContext } from 'node:test';
 import { PostgresServiceStore } from '../src/postgres/postgres-service-store.ts';
 import { MemoryServiceStore } from '../src/server/memory-service-store.ts';
@@ -40,6 +43,17 @@ const implementations: Array<[string, Opener, { skip?: string }]> = [
 ];
 
 after(() => closeAdmin());
+
+/** How many of this process's file descriptors are open on `path` (Linux: /proc/self/fd). */
+function handlesOn(path: string): number {
+  return readdirSync('/proc/self/fd').filter((fd) => {
+    try {
+      return readlinkSync(`/proc/self/fd/${fd}`) === path;
+    } catch {
+      return false; // the descriptor readdir itself used, closed by now
+    }
+  }).length;
+}
 
 for (const [name, opener, suite] of implementations) {
   describe(`${name}: the ServiceStore contract`, suite, () => {
@@ -135,6 +149,43 @@ describe('service stores that cannot be used', () => {
     await store.open();
     await store.close();
     await assert.rejects(store.ping(), StoreUnavailableError);
+  });
+
+  test('SQLite: close() while open() is under way leaves no open handle, and later calls fail', { skip: !existsSync('/proc/self/fd') && 'no /proc/self/fd' }, async (t) => {
+    const path = await tempDatabase(t);
+    const store = new SqliteServiceStore({ path, warn: () => {} });
+    const opening = store.open();
+    await store.close();
+    await assert.rejects(opening, { name: 'StoreUnavailableError', message: `The token store ${path} is unavailable: close() was called on this SqliteServiceStore. Create a new SqliteServiceStore to use the database again.` });
+    assert.equal(handlesOn(path), 0);
+    await assert.rejects(store.ping(), StoreUnavailableError);
+    await assert.rejects(store.addApiKey({ id: 'k', hash: 'h', label: 'l', createdAt: 1 }), StoreUnavailableError);
+    assert.equal(handlesOn(path), 0);
+    // The probe itself sees handles: an open store holds the file.
+    const open = new SqliteServiceStore({ path, warn: () => {} });
+    await open.open();
+    assert.equal(handlesOn(path), 1);
+    await open.close();
+    assert.equal(handlesOn(path), 0);
+  });
+
+  test('SQLite: a database others can read is warned about when opened, with the chmod command', async (t) => {
+    const path = await tempDatabase(t);
+    const first = new SqliteServiceStore({ path, warn: () => {} });
+    await first.addApiKey({ id: 'k', hash: 'h', label: 'l', createdAt: 1 });
+    await first.close();
+    await chmod(path, 0o644);
+    await chmod(dirname(path), 0o755);
+    const warnings: string[] = [];
+    const again = new SqliteServiceStore({ path, warn: (message) => void warnings.push(message) });
+    t.after(() => again.close());
+    await again.open();
+    const holds = "the token service's state (API key hashes, pending logins)";
+    // SQLite gives the -wal and -shm files the database's mode.
+    assert.deepEqual(warnings, [
+      `strava-auth: the directory ${dirname(path)} is accessible by other users (mode 755) and holds ${holds}. Fix it with: chmod 700 ${dirname(path)}`,
+      ...[path, `${path}-wal`, `${path}-shm`].map((file) => `strava-auth: the file ${file} is accessible by other users (mode 644) and holds ${holds}. Fix it with: chmod 600 ${file}`),
+    ]);
   });
 
   test('PostgreSQL: nothing listening is StoreUnavailableError, without the password', postgresSuite, async () => {

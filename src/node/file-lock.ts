@@ -26,6 +26,7 @@ import { realSleep, type Sleep } from '../core/retry.ts';
 import { LockTimeoutError } from '../tokens/errors/lock-timeout-error.ts';
 import { escapeRegExp } from './private-files.ts';
 import { errnoCode } from './errno-code.ts';
+import { lockBackoff } from './lock-backoff.ts';
 
 /** Default wait for a lock. */
 export const DEFAULT_FILE_LOCK_TIMEOUT_MS = 60_000;
@@ -33,7 +34,6 @@ export const DEFAULT_FILE_LOCK_TIMEOUT_MS = 60_000;
 export const DEFAULT_STALE_LOCK_MS = 30_000;
 
 const MARKER_NAME = /^[0-9a-f]{32}\.json$/;
-const MAX_BACKOFF_MS = 100;
 
 /** What a lock marker says about its holder. */
 export interface LockMarker {
@@ -178,7 +178,7 @@ export async function acquireFileLock(lockPath: string, options: FileLockOptions
   try {
     const marker: LockMarker = { pid: process.pid, hostname, createdAt: clock.now() };
     await writeFile(join(draft, `${token}.json`), JSON.stringify(marker), { mode: 0o600 });
-    const start = clock.now();
+    const wait = { start: clock.now(), timeoutMs, clock, sleep };
     let holder: LockHolderState | undefined;
     let quickRetries = 0;
     for (let attempt = 0; ; attempt++) {
@@ -209,17 +209,14 @@ export async function acquireFileLock(lockPath: string, options: FileLockOptions
       }
       if (progressed && quickRetries++ < 3) continue;
       quickRetries = 0;
-      const waited = clock.now() - start;
-      if (waited >= timeoutMs) {
-        throw new LockTimeoutError({
+      await lockBackoff(attempt, wait, (waitedMs) =>
+        new LockTimeoutError({
           key: options.key ?? basename(lockPath),
           resource: lockPath,
-          waitedMs: waited,
+          waitedMs,
           holder: holder && { ...(holder.marker ? { pid: holder.marker.pid, hostname: holder.marker.hostname } : {}), ageMs: holder.ageMs },
-        });
-      }
-      const backoff = Math.min(MAX_BACKOFF_MS, 2 ** (attempt % 16 + 1)) * (0.5 + Math.random() / 2);
-      await sleep(Math.max(1, Math.min(backoff, timeoutMs - waited)));
+        }),
+      );
     }
   } catch (error) {
     await rm(draft, { recursive: true, force: true });

@@ -21,13 +21,12 @@ import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import type { Clock } from '../core/clock.ts';
 import type { Sleep } from '../core/retry.ts';
 import { processExists } from '../node/file-lock.ts';
+import { lockBackoff } from '../node/lock-backoff.ts';
 import type { Warn } from '../node/private-files.ts';
 import { LockTimeoutError } from '../tokens/errors/lock-timeout-error.ts';
 import { immediateTransaction } from './immediate-transaction.ts';
 import { SQLITE_BUSY, sqliteCode } from './sqlite-error.ts';
 import { LOCKS_TABLE } from './sqlite-schema.ts';
-
-const MAX_BACKOFF_MS = 100;
 
 /** A row of the locks table. */
 export interface LockRow {
@@ -92,9 +91,9 @@ export class SqliteLockTable {
 
   /** Takes `key`'s lock, waiting while a live holder has it; see the module comment. */
   async acquire(key: string, options: SqliteLockOptions): Promise<SqliteLock> {
-    const { clock, timeoutMs } = options;
+    const { clock } = options;
     const owner = crypto.randomUUID();
-    const start = clock.now();
+    const wait = { start: clock.now(), timeoutMs: options.timeoutMs, clock, sleep: options.sleep };
     let holder: LockRow | undefined;
     for (let attempt = 0; ; attempt++) {
       let found: LockRow | undefined | 'busy';
@@ -107,21 +106,18 @@ export class SqliteLockTable {
       }
       if (found === undefined) return this.#hold(key, owner, options);
       if (found !== 'busy') holder = found;
-      const waited = clock.now() - start;
-      if (waited >= timeoutMs) {
-        throw new LockTimeoutError({
+      await lockBackoff(attempt, wait, (waitedMs) =>
+        new LockTimeoutError({
           key,
           resource: options.resource,
-          waitedMs: waited,
+          waitedMs,
           holder: holder && {
             ...(holder.pid === null ? {} : { pid: holder.pid }),
             ...(holder.hostname === null ? {} : { hostname: holder.hostname }),
             ageMs: clock.now() - holder.alive_at,
           },
-        });
-      }
-      const backoff = Math.min(MAX_BACKOFF_MS, 2 ** ((attempt % 16) + 1)) * (0.5 + Math.random() / 2);
-      await options.sleep(Math.max(1, Math.min(backoff, timeoutMs - waited)));
+        }),
+      );
     }
   }
 

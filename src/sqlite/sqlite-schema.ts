@@ -57,7 +57,7 @@ export interface SchemaPlan {
 }
 
 /** The token store's plan. */
-const TOKEN_SCHEMA: SchemaPlan = {
+export const TOKEN_SCHEMA: SchemaPlan = {
   versionTable: SCHEMA_TABLE,
   migrations: MIGRATIONS,
   tables: 'its tables',
@@ -73,17 +73,10 @@ function readVersion(db: DatabaseSync, versionTable: string): number {
 }
 
 /**
- * Brings the tables of `db` to {@link SQLITE_SCHEMA_VERSION}; a no-op when they are there.
- * Throws {@link StoreSchemaError} (and changes nothing) when a newer strava-auth made them.
- * `store` names the database in errors.
- */
-export function migrate(db: DatabaseSync, store: string): void {
-  migrateTo(db, store, TOKEN_SCHEMA);
-}
-
-/**
  * Runs the migrations of `plan` that `db` lacks, in one `BEGIN IMMEDIATE` transaction with the
  * version bump (see the module comment). Other tables in the file (another plan's) are untouched.
+ * Throws {@link StoreSchemaError} (and changes nothing) when a newer strava-auth made them;
+ * `store` names the database in errors.
  */
 export function migrateTo(db: DatabaseSync, store: string, plan: SchemaPlan): void {
   const latest = plan.migrations.length;

@@ -1,12 +1,9 @@
-import { dirname, resolve } from 'node:path';
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
-import { ensurePrivateDir, ensurePrivateFile } from '../node/private-files.ts';
+import { emitWarning, type Warn } from '../node/private-files.ts';
 import type { ApiKeyRecord, AthleteStatus, PendingLogin, ServiceStore } from '../server/service-store.ts';
-import { StoreUnavailableError } from '../tokens/errors/store-unavailable-error.ts';
 import { DEFAULT_BUSY_TIMEOUT_MS } from './sqlite-store.ts';
-import { loadSqlite } from './load-sqlite.ts';
+import { SqliteConnection } from './sqlite-connection.ts';
 import { toStoreError } from './sqlite-error.ts';
-import { migrateTo } from './sqlite-schema.ts';
 import { API_KEYS_TABLE, ATHLETE_STATUS_TABLE, PENDING_LOGINS_TABLE, SERVICE_SCHEMA, WEBHOOK_EVENTS_TABLE } from './sqlite-service-schema.ts';
 
 /** Webhook event keys are kept this long: Strava retries a delivery for minutes, not weeks. */
@@ -17,12 +14,39 @@ export interface SqliteServiceStoreOptions {
   /** The database file (usually the token store's own), or `':memory:'`. */
   path: string;
   busyTimeoutMs?: number;
+  /** Receives permission warnings (default: `process.emitWarning`). */
+  warn?: Warn;
 }
 
 type Statements = Record<
   'putLogin' | 'dropExpiredLogins' | 'takeLogin' | 'addKey' | 'listKeys' | 'hasKeyHash' | 'revokeKey' | 'getStatus' | 'setStatus' | 'clearStatus' | 'listStatuses' | 'addEvent' | 'dropOldEvents' | 'ping',
   StatementSync
 >;
+
+/** The statements of every method, prepared once on the migrated database. */
+function prepare(db: DatabaseSync): Statements {
+  return {
+    // One statement: it takes the write lock before it counts, so a put on another connection
+    // cannot come between the count and the insert.
+    putLogin: db.prepare(
+      `INSERT OR REPLACE INTO ${PENDING_LOGINS_TABLE} (state, scopes, return_to, created_at, expires_at) SELECT ?1, ?2, ?3, ?4, ?5
+       WHERE (SELECT count(*) FROM ${PENDING_LOGINS_TABLE} WHERE expires_at >= ?4 AND state <> ?1) < ?6`,
+    ),
+    dropExpiredLogins: db.prepare(`DELETE FROM ${PENDING_LOGINS_TABLE} WHERE expires_at < ?`),
+    takeLogin: db.prepare(`DELETE FROM ${PENDING_LOGINS_TABLE} WHERE state = ? RETURNING scopes, return_to, created_at, expires_at`),
+    addKey: db.prepare(`INSERT INTO ${API_KEYS_TABLE} (id, hash, label, created_at) VALUES (?, ?, ?, ?)`),
+    listKeys: db.prepare(`SELECT id, hash, label, created_at FROM ${API_KEYS_TABLE} ORDER BY created_at, id`),
+    hasKeyHash: db.prepare(`SELECT 1 FROM ${API_KEYS_TABLE} WHERE hash = ?`),
+    revokeKey: db.prepare(`DELETE FROM ${API_KEYS_TABLE} WHERE id = ?`),
+    getStatus: db.prepare(`SELECT reason, at FROM ${ATHLETE_STATUS_TABLE} WHERE athlete_id = ?`),
+    setStatus: db.prepare(`INSERT OR REPLACE INTO ${ATHLETE_STATUS_TABLE} (athlete_id, status, reason, at) VALUES (?, ?, ?, ?)`),
+    clearStatus: db.prepare(`DELETE FROM ${ATHLETE_STATUS_TABLE} WHERE athlete_id = ?`),
+    listStatuses: db.prepare(`SELECT athlete_id, reason, at FROM ${ATHLETE_STATUS_TABLE} ORDER BY athlete_id`),
+    addEvent: db.prepare(`INSERT OR IGNORE INTO ${WEBHOOK_EVENTS_TABLE} (event_key, received_at) VALUES (?, ?)`),
+    dropOldEvents: db.prepare(`DELETE FROM ${WEBHOOK_EVENTS_TABLE} WHERE received_at < ?`),
+    ping: db.prepare('SELECT 1'),
+  };
+}
 
 /**
  * The service state of `strava-auth serve` in a SQLite file, next to SqliteStore's tables in the
@@ -32,16 +56,23 @@ type Statements = Record<
  * with `INSERT ... SELECT ... WHERE count < max`, so the cap holds across processes too.
  */
 export class SqliteServiceStore implements ServiceStore {
+  /** The database file (absolute), or `':memory:'`. */
   readonly path: string;
   readonly #busyTimeoutMs: number;
-  #db: DatabaseSync | undefined;
-  #statements: Statements | undefined;
-  #opening: Promise<Statements> | undefined;
-  #closed = false;
+  readonly #connection: SqliteConnection<Statements>;
 
   constructor(options: SqliteServiceStoreOptions) {
-    this.path = options.path === ':memory:' ? ':memory:' : resolve(options.path);
     this.#busyTimeoutMs = options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS;
+    this.#connection = new SqliteConnection({
+      path: options.path,
+      owner: 'SqliteServiceStore',
+      busyTimeoutMs: this.#busyTimeoutMs,
+      schema: SERVICE_SCHEMA,
+      prepare,
+      warn: options.warn ?? emitWarning,
+      holds: "the token service's state (API key hashes, pending logins)",
+    });
+    this.path = this.#connection.path;
   }
 
   /** Opens (creating and migrating) the database now, to fail at start-up rather than on first use. */
@@ -130,63 +161,15 @@ export class SqliteServiceStore implements ServiceStore {
   }
 
   async close(): Promise<void> {
-    this.#closed = true;
-    this.#db?.close();
-    this.#db = undefined;
-    this.#statements = undefined;
+    this.#connection.close();
   }
 
   /** Runs `fn` on the open statements, telling SQLite's failures as StoreUnavailableError. */
   async #run<T>(fn: (statements: Statements) => T): Promise<T> {
     try {
-      return fn(this.#statements ?? (await (this.#opening ??= this.#open().finally(() => (this.#opening = undefined)))));
+      return fn(this.#connection.prepared ?? (await this.#connection.connect()));
     } catch (error) {
-      throw toStoreError(error, this.path, this.#busyTimeoutMs);
+      throw toStoreError(error, this.#connection.name, this.#busyTimeoutMs);
     }
-  }
-
-  async #open(): Promise<Statements> {
-    if (this.#closed) {
-      throw new StoreUnavailableError({ store: this.path, problem: 'close() was called on this SqliteServiceStore', remedy: 'Create a new store to use the database again.' });
-    }
-    const { DatabaseSync } = loadSqlite(this.path);
-    const file = this.path !== ':memory:';
-    if (file) {
-      await ensurePrivateDir(dirname(this.path));
-      await ensurePrivateFile(this.path);
-    }
-    const db = new DatabaseSync(this.path);
-    try {
-      db.exec(`PRAGMA busy_timeout = ${Math.max(0, Math.floor(this.#busyTimeoutMs))}`);
-      if (file) db.exec('PRAGMA journal_mode = WAL');
-      db.exec('PRAGMA synchronous = NORMAL');
-      migrateTo(db, this.path, SERVICE_SCHEMA);
-      this.#statements = {
-        // One statement: it takes the write lock before it counts, so a put on another
-        // connection cannot come between the count and the insert.
-        putLogin: db.prepare(
-          `INSERT OR REPLACE INTO ${PENDING_LOGINS_TABLE} (state, scopes, return_to, created_at, expires_at) SELECT ?1, ?2, ?3, ?4, ?5
-           WHERE (SELECT count(*) FROM ${PENDING_LOGINS_TABLE} WHERE expires_at >= ?4 AND state <> ?1) < ?6`,
-        ),
-        dropExpiredLogins: db.prepare(`DELETE FROM ${PENDING_LOGINS_TABLE} WHERE expires_at < ?`),
-        takeLogin: db.prepare(`DELETE FROM ${PENDING_LOGINS_TABLE} WHERE state = ? RETURNING scopes, return_to, created_at, expires_at`),
-        addKey: db.prepare(`INSERT INTO ${API_KEYS_TABLE} (id, hash, label, created_at) VALUES (?, ?, ?, ?)`),
-        listKeys: db.prepare(`SELECT id, hash, label, created_at FROM ${API_KEYS_TABLE} ORDER BY created_at, id`),
-        hasKeyHash: db.prepare(`SELECT 1 FROM ${API_KEYS_TABLE} WHERE hash = ?`),
-        revokeKey: db.prepare(`DELETE FROM ${API_KEYS_TABLE} WHERE id = ?`),
-        getStatus: db.prepare(`SELECT reason, at FROM ${ATHLETE_STATUS_TABLE} WHERE athlete_id = ?`),
-        setStatus: db.prepare(`INSERT OR REPLACE INTO ${ATHLETE_STATUS_TABLE} (athlete_id, status, reason, at) VALUES (?, ?, ?, ?)`),
-        clearStatus: db.prepare(`DELETE FROM ${ATHLETE_STATUS_TABLE} WHERE athlete_id = ?`),
-        listStatuses: db.prepare(`SELECT athlete_id, reason, at FROM ${ATHLETE_STATUS_TABLE} ORDER BY athlete_id`),
-        addEvent: db.prepare(`INSERT OR IGNORE INTO ${WEBHOOK_EVENTS_TABLE} (event_key, received_at) VALUES (?, ?)`),
-        dropOldEvents: db.prepare(`DELETE FROM ${WEBHOOK_EVENTS_TABLE} WHERE received_at < ?`),
-        ping: db.prepare('SELECT 1'),
-      };
-    } catch (error) {
-      db.close();
-      throw error;
-    }
-    this.#db = db;
-    return this.#statements;
   }
 }

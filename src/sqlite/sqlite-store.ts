@@ -1,23 +1,21 @@
 import { statSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { dirname, resolve } from 'node:path';
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import { systemClock, type Clock } from '../core/clock.ts';
 import { realSleep, type Sleep } from '../core/retry.ts';
 import { DEFAULT_STALE_LOCK_MS } from '../node/file-lock.ts';
-import { emitWarning, ensurePrivateDir, ensurePrivateFile, permissionWarning, type Warn } from '../node/private-files.ts';
+import { emitWarning, type Warn } from '../node/private-files.ts';
 import { LockTimeoutError } from '../tokens/errors/lock-timeout-error.ts';
-import { StoreUnavailableError } from '../tokens/errors/store-unavailable-error.ts';
 import { StoreSchemaError } from '../tokens/errors/store-schema-error.ts';
 import { KeyedMutex } from '../tokens/keyed-mutex.ts';
 import { DEFAULT_LOCK_TIMEOUT_MS } from '../tokens/memory-store.ts';
 import { assertStoredTokens, assertTokenKey } from '../tokens/stored-tokens.ts';
 import type { TokenCipher } from '../tokens/token-cipher.ts';
 import type { LockedTokens, LockOptions, StoredTokens, TokenStore } from '../tokens/token-store.ts';
-import { loadSqlite } from './load-sqlite.ts';
 import { toStoreError } from './sqlite-error.ts';
+import { SqliteConnection } from './sqlite-connection.ts';
 import { SqliteLockTable } from './sqlite-lock.ts';
-import { LOCKS_TABLE, migrate, SQLITE_SCHEMA_VERSION, TOKENS_TABLE } from './sqlite-schema.ts';
+import { LOCKS_TABLE, SQLITE_SCHEMA_VERSION, TOKEN_SCHEMA, TOKENS_TABLE } from './sqlite-schema.ts';
 import { fromRow, ROW_COLUMNS, toRowValues } from './token-row.ts';
 import { assertPlaintextAllowed } from '../tokens/sealed-secrets.ts';
 
@@ -56,8 +54,6 @@ interface Connection {
   remove: StatementSync;
   keys: StatementSync;
 }
-
-const MEMORY = ':memory:';
 
 /**
  * Runs a write with `synchronous = FULL`: on disk (WAL fsynced) when it returns, power cut
@@ -108,13 +104,9 @@ export class SqliteStore implements TokenStore {
   readonly #sleep: Sleep;
   readonly #warn: Warn;
   readonly #mutex = new KeyedMutex();
-  #connection: Connection | undefined;
-  #opening: Promise<Connection> | undefined;
-  #closed = false;
+  readonly #connection: SqliteConnection<Connection>;
 
   constructor(options: SqliteStoreOptions) {
-    this.path = options.path === MEMORY ? MEMORY : resolve(options.path);
-    this.#name = this.path === MEMORY ? 'in-memory SQLite database' : this.path;
     this.#cipher = options.cipher;
     this.#lockTimeoutMs = options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS;
     this.#lockTtlMs = options.lockTtlMs ?? DEFAULT_STALE_LOCK_MS;
@@ -122,6 +114,16 @@ export class SqliteStore implements TokenStore {
     this.#clock = options.clock ?? systemClock;
     this.#sleep = options.sleep ?? realSleep;
     this.#warn = options.warn ?? emitWarning;
+    this.#connection = new SqliteConnection({
+      path: options.path,
+      owner: 'SqliteStore',
+      busyTimeoutMs: this.#busyTimeoutMs,
+      schema: TOKEN_SCHEMA,
+      prepare: (db) => this.#prepare(db),
+      warn: this.#warn,
+    });
+    this.path = this.#connection.path;
+    this.#name = this.#connection.name;
   }
 
   async get(key: string): Promise<StoredTokens | undefined> {
@@ -167,7 +169,7 @@ export class SqliteStore implements TokenStore {
    * use: to fail early (at start-up) on a bad path, a read-only file or a newer schema.
    */
   async open(): Promise<void> {
-    await this.#guard(() => this.#connect());
+    await this.#guard(() => this.#connection.connect());
   }
 
   /**
@@ -175,9 +177,7 @@ export class SqliteStore implements TokenStore {
    * throws `StoreUnavailableError`.
    */
   close(): void {
-    this.#closed = true;
-    this.#connection?.db.close();
-    this.#connection = undefined;
+    this.#connection.close();
   }
 
   async #withConnectionLock<T>(key: string, fn: (connection: Connection) => Promise<T>, options: LockOptions = {}): Promise<T> {
@@ -188,7 +188,7 @@ export class SqliteStore implements TokenStore {
     return this.#mutex.run(
       key,
       async () => {
-        const connection = await this.#guard(() => this.#connect());
+        const connection = await this.#guard(() => this.#connection.connect());
         const lock = await this.#guard(() =>
           connection.locks.acquire(key, {
             timeoutMs: Math.max(0, timeoutMs - (this.#clock.now() - start)),
@@ -239,50 +239,9 @@ export class SqliteStore implements TokenStore {
 
   /** The connection for a read, or none while the database file does not exist: reads never create it. */
   async #connectToRead(): Promise<Connection | undefined> {
-    const missing = !this.#connection && !this.#closed && this.path !== MEMORY && statSync(this.path, { throwIfNoEntry: false }) === undefined;
-    return missing ? undefined : this.#connect();
-  }
-
-  /** The open connection, opening (and migrating) the database on first use. */
-  #connect(): Promise<Connection> {
-    if (this.#closed) {
-      return Promise.reject(
-        new StoreUnavailableError({ store: this.#name, problem: 'close() was called on this SqliteStore', remedy: 'Create a new SqliteStore to use the database again.' }),
-      );
-    }
-    if (this.#connection) return Promise.resolve(this.#connection);
-    this.#opening ??= this.#open().finally(() => {
-      this.#opening = undefined;
-    });
-    return this.#opening;
-  }
-
-  async #open(): Promise<Connection> {
-    const { DatabaseSync } = loadSqlite(this.#name);
-    const file = this.path !== MEMORY;
-    if (file) {
-      await ensurePrivateDir(dirname(this.path));
-      await ensurePrivateFile(this.path);
-    }
-    const db = new DatabaseSync(this.path);
-    let connection: Connection;
-    try {
-      db.exec(`PRAGMA busy_timeout = ${Math.max(0, Math.floor(this.#busyTimeoutMs))}`);
-      if (file) db.exec('PRAGMA journal_mode = WAL');
-      db.exec('PRAGMA synchronous = NORMAL'); // see durably()
-      migrate(db, this.#name);
-      connection = this.#prepare(db);
-    } catch (error) {
-      db.close();
-      throw error;
-    }
-    if (this.#closed) {
-      db.close();
-      return this.#connect(); // rejects: closed while opening
-    }
-    if (file) this.#checkModes();
-    this.#connection = connection;
-    return connection;
+    const connection = this.#connection;
+    const missing = !connection.prepared && !connection.closed && this.path !== ':memory:' && statSync(this.path, { throwIfNoEntry: false }) === undefined;
+    return missing ? undefined : connection.connect();
   }
 
   #prepare(db: DatabaseSync): Connection {
@@ -308,21 +267,6 @@ export class SqliteStore implements TokenStore {
         foundVersion: SQLITE_SCHEMA_VERSION,
         supportedVersion: SQLITE_SCHEMA_VERSION,
       });
-    }
-  }
-
-  /** Warns about a database (or its directory, -wal or -shm file) other users can get at. */
-  #checkModes(): void {
-    const checks: Array<[string, 'file' | 'directory']> = [
-      [dirname(this.path), 'directory'],
-      [this.path, 'file'],
-      [`${this.path}-wal`, 'file'],
-      [`${this.path}-shm`, 'file'],
-    ];
-    for (const [path, kind] of checks) {
-      const mode = statSync(path, { throwIfNoEntry: false })?.mode;
-      const warning = mode === undefined ? undefined : permissionWarning(path, mode, kind);
-      if (warning) this.#warn(warning);
     }
   }
 }

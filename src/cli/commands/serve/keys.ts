@@ -7,6 +7,7 @@ import { jsonFlag, type CommandSpec, type FlagValues } from '../../flag-spec.ts'
 import { parseFlags } from '../../parse-flags.ts';
 import { resolveConfigDir } from '../../../node/config-dir.ts';
 import { parseStoreSpec, specSecrets } from '../../store-spec.ts';
+import { styleFor } from '../../style.ts';
 import { UsageError } from '../../usage-error.ts';
 import { openServiceStore } from './open-service-stores.ts';
 
@@ -52,7 +53,8 @@ async function run(values: KeysOptions, { io }: CommandDeps): Promise<number> {
   const spec = parseStoreSpec(values.db ?? `sqlite:${join(resolveConfigDir({ env: io.env }), 'serve.db')}`, io.cwd);
   for (const secret of specSecrets(spec)) io.redactor?.add(secret);
   try {
-    const store = await openServiceStore(spec);
+    const style = styleFor(io);
+    const store = await openServiceStore(spec, (message) => io.stderr.write(`${style.yellow('warning:')} ${message}\n`));
     try {
       if (action === 'create') {
         const label = values.label ?? 'api key';

@@ -19,12 +19,12 @@ export function assertServiceDatabase(spec: StoreSpec): asserts spec is Exclude<
   }
 }
 
-/** Opens the service state of `spec` alone (for `serve keys`). */
-export async function openServiceStore(spec: StoreSpec): Promise<ServiceStore> {
+/** Opens the service state of `spec` alone (for `serve keys`); `warn` receives permission warnings. */
+export async function openServiceStore(spec: StoreSpec, warn: (message: string) => void): Promise<ServiceStore> {
   assertServiceDatabase(spec);
   if (spec.kind === 'sqlite') {
     const { SqliteServiceStore } = await import('../../../sqlite/sqlite-service-store.ts');
-    const store = new SqliteServiceStore({ path: spec.path });
+    const store = new SqliteServiceStore({ path: spec.path, warn });
     await store.open();
     return store;
   }
@@ -45,7 +45,8 @@ export async function openServiceStores(spec: StoreSpec, options: { cipher: Toke
     // Opened now, so an unreachable database or a newer schema stops start-up. Either store creates
     // a missing schema. SqliteStore is already open; PostgresStore would open on first use.
     if (spec.kind === 'postgres') await (tokens.store as PostgresStore).open();
-    serviceStore = await openServiceStore(spec);
+    // The token store, open on the same file, has warned about its modes already.
+    serviceStore = await openServiceStore(spec, () => {});
   } catch (error) {
     await tokens.close();
     throw error;
