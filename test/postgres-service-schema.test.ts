@@ -194,12 +194,19 @@ describe('PostgresServiceStore: its tables', postgresSuite, () => {
     const url = new URL(await testDatabase(t));
     url.searchParams.set('schema', 'user');
     const opened = await openServiceStores(parseStoreSpec(url.href, process.cwd()), { cipher: undefined, warn: () => {} });
-    t.after(() => opened.close());
-    await opened.serviceStore.addApiKey({ id: 'k1', hash: 'h1', label: 'x', createdAt: 1 });
-    assert.equal(await opened.serviceStore.hasApiKeyHash('h1'), true);
-    assert.deepEqual(await opened.store.keys(), []);
+    try {
+      await opened.serviceStore.addApiKey({ id: 'k1', hash: 'h1', label: 'x', createdAt: 1 });
+      assert.equal(await opened.serviceStore.hasApiKeyHash('h1'), true);
+      assert.deepEqual(await opened.store.keys(), []);
+    } finally {
+      // Before the database is dropped (after the test), which would cut the stores' connections.
+      await opened.close();
+    }
     url.searchParams.delete('schema');
     const db = new pg.Pool({ connectionString: url.href, max: 1 });
+    // db.end() can resolve before the server has let the connection go; dropping the database
+    // then cuts it, which a pool without an error listener would throw.
+    db.on('error', () => {});
     try {
       assert.deepEqual(await tablesIn(db, 'user'), [...SERVICE_TABLES, 'strava_auth_tokens', 'strava_auth_tokens_version'].sort());
       assert.deepEqual(await tablesIn(db, 'public'), []);

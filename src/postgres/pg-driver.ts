@@ -13,11 +13,19 @@ export interface PgQueryable {
   query(text: string, values?: unknown[]): Promise<PgResult>;
 }
 
+/** A NOTIFY received on a connection that LISTENs. */
+export interface PgNotification {
+  channel: string;
+  payload?: string;
+}
+
 /** A connection checked out of a pool (a `pg.PoolClient`). */
 export interface PgPoolClient extends PgQueryable {
   /** Returns it to the pool; `true` or an error closes it instead (it is broken). */
   release(destroy?: boolean | Error): void;
   on(event: 'error', listener: (error: Error) => void): unknown;
+  on(event: 'end', listener: () => void): unknown;
+  on(event: 'notification', listener: (message: PgNotification) => void): unknown;
   off(event: 'error', listener: (error: Error) => void): unknown;
 }
 

@@ -174,6 +174,10 @@ export async function ensurePostgresSchema(pool: PgPool, plan: PostgresSchemaPla
   if (found === latestVersion(plan)) return;
   const client = await pool.connect();
   let broken = false;
+  // A connection that dies mid-migration is reported by the failing query; without a listener its
+  // 'error' event would end the process.
+  const onError = () => void (broken = true);
+  client.on('error', onError);
   try {
     await migrateLocked(client, plan, options.label, options.lockTimeoutMs);
   } catch (error) {
@@ -185,6 +189,7 @@ export async function ensurePostgresSchema(pool: PgPool, plan: PostgresSchemaPla
       remedy: 'Wait for the other process to finish its migration (or stop it if it is stuck), then try again.',
     });
   } finally {
+    client.off('error', onError);
     client.release(broken);
   }
 }

@@ -1,7 +1,8 @@
-import type { ApiKeyRecord, AthleteStatus, PendingLogin, ServiceStore } from '../server/service-store.ts';
+import type { ApiKeyRecord, AthleteStatus, PendingLogin, ServiceChange, ServiceStore } from '../server/service-store.ts';
 import { DEFAULT_LOCK_TIMEOUT_MS } from '../tokens/memory-store.ts';
 import { loadPg, type PgPool, type PgPoolClient } from './pg-driver.ts';
 import { toStoreError } from './postgres-errors.ts';
+import { announceChange, CHANGE_CHANNEL, changePayload, PostgresChangeFeed } from './postgres-change-feed.ts';
 import { ensurePostgresSchema } from './postgres-schema.ts';
 import { POSTGRES_SERVICE_SCHEMA_VERSION, postgresServiceTables, serviceSchemaPlan, type PostgresServiceTables } from './postgres-service-schema.ts';
 import { postgresTarget, type PostgresTarget } from './postgres-target.ts';
@@ -31,6 +32,7 @@ export class PostgresServiceStore implements ServiceStore {
   readonly #lockTimeoutMs: number;
   #pool: Promise<PgPool> | undefined;
   #ready: Promise<PgPool> | undefined;
+  #feed: PostgresChangeFeed | undefined;
 
   private constructor(connectionString: string, options: PostgresServiceStoreOptions) {
     this.#connectionString = connectionString;
@@ -94,7 +96,12 @@ export class PostgresServiceStore implements ServiceStore {
   }
 
   async revokeApiKey(id: string): Promise<boolean> {
-    return (await this.#query(`DELETE FROM ${this.#tables.apiKeys} WHERE id = $1 RETURNING id`, [id])).length > 0;
+    // One statement: the notification goes out when the delete commits, and only if it deleted.
+    const rows = await this.#query(
+      `WITH revoked AS (DELETE FROM ${this.#tables.apiKeys} WHERE id = $1 RETURNING id) SELECT id, pg_notify($2, $3) FROM revoked`,
+      [id, CHANGE_CHANNEL, changePayload(this.#tables.schema, { kind: 'keys' })],
+    );
+    return rows.length > 0;
   }
 
   async getAthleteStatus(athleteId: number): Promise<AthleteStatus | undefined> {
@@ -129,7 +136,30 @@ export class PostgresServiceStore implements ServiceStore {
     await this.#query('SELECT 1');
   }
 
+  async announce(change: ServiceChange): Promise<void> {
+    const pool = await this.#usable();
+    try {
+      await announceChange(pool, this.#tables.schema, change);
+    } catch (error) {
+      throw toStoreError(error, this.#target, POSTGRES_SERVICE_SCHEMA_VERSION);
+    }
+  }
+
+  /** LISTENs on one pooled connection (see {@link PostgresChangeFeed}) until {@link close}. */
+  async watch(listener: (change: ServiceChange) => void): Promise<void> {
+    this.#feed?.stop();
+    const feed = new PostgresChangeFeed(() => this.#usable(), this.#tables.schema, listener);
+    this.#feed = feed;
+    try {
+      await feed.begin();
+    } catch (error) {
+      throw toStoreError(error, this.#target, POSTGRES_SERVICE_SCHEMA_VERSION);
+    }
+  }
+
   async close(): Promise<void> {
+    this.#feed?.stop();
+    this.#feed = undefined;
     const pool = this.#pool;
     this.#pool = undefined;
     this.#ready = undefined;

@@ -64,6 +64,11 @@ export class ApiKeyVerifier {
     this.#lookups = new SharedReads({ enabled: cache.cacheMs > 0 });
   }
 
+  /** Drops every key found live: one was revoked elsewhere (which one, the announcement does not say). */
+  forgetLive(): void {
+    this.#live.clear();
+  }
+
   /** Whether `key` was found live less than `cacheMs` ago: the answer {@link verify} would give, without waiting. */
   isKnownLive(key: string | undefined): boolean {
     const hash = key === undefined ? undefined : this.#hashes.get(key);

@@ -215,14 +215,29 @@ export class AthleteTokens {
    * start (it is no longer sure) to its end (a read that overlapped it is not cached either).
    */
   async #changing(athleteId: number, write: () => Promise<void>): Promise<void> {
-    this.#changes++;
-    this.#answers.delete(athleteId);
+    this.forgetCached(athleteId);
     try {
       await write();
     } finally {
-      this.#changes++;
-      this.#answers.delete(athleteId);
+      this.forgetCached(athleteId);
+      // The other replicas drop theirs now rather than when it expires (a store that can tell them).
+      await this.#options.serviceStore.announce?.({ kind: 'athlete', athleteId }).catch((error: unknown) => {
+        this.#options.log('warn', 'could not tell the other replicas of a change: they see it within the cache time', {
+          athlete_id: athleteId,
+          error: error instanceof Error ? error.name : typeof error,
+        });
+      });
     }
+  }
+
+  /**
+   * Drops the cached token of `athleteId` (of every athlete when undefined): it was changed
+   * elsewhere. A read under way is not cached either.
+   */
+  forgetCached(athleteId?: number): void {
+    this.#changes++;
+    if (athleteId === undefined) this.#answers.clear();
+    else this.#answers.delete(athleteId);
   }
 
   async #missing(athleteId: number): Promise<Error> {

@@ -47,6 +47,11 @@ export class FreshCache<K, V> {
     this.#entries.delete(key);
   }
 
+  /** Forgets everything. */
+  clear(): void {
+    this.#entries.clear();
+  }
+
   get size(): number {
     return this.#entries.size;
   }

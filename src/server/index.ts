@@ -7,7 +7,7 @@
  */
 export { createTokenService, type TokenService, type TokenServiceOptions } from './token-service.ts';
 export { startNodeServer, type NodeServerOptions, type RunningServer } from './node-runner.ts';
-export type { ServiceStore, PendingLogin, ApiKeyRecord, AthleteStatus } from './service-store.ts';
+export type { ServiceStore, ServiceChange, PendingLogin, ApiKeyRecord, AthleteStatus } from './service-store.ts';
 export { MemoryServiceStore } from './memory-service-store.ts';
 export { generateApiKey, hashApiKey, apiKeysFromEnv, type NewApiKey } from './api-keys.ts';
 export { jsonLog, silentLog, type ServiceLog, type LogLevel, type LogFields } from './service-log.ts';

@@ -57,9 +57,9 @@ export interface ServiceStore {
 
   addApiKey(key: ApiKeyRecord): Promise<void>;
   listApiKeys(): Promise<ApiKeyRecord[]>;
-  /** Whether a live key has this hash: one indexed lookup, read on every request so a revocation holds at once. */
+  /** Whether a live key has this hash: one indexed lookup (the service keeps a yes for its cache time). */
   hasApiKeyHash(hash: string): Promise<boolean>;
-  /** False when no key has this id. */
+  /** False when no key has this id. A store that can {@link watch} announces `{ kind: 'keys' }`. */
   revokeApiKey(id: string): Promise<boolean>;
 
   getAthleteStatus(athleteId: number): Promise<AthleteStatus | undefined>;
@@ -73,5 +73,21 @@ export interface ServiceStore {
 
   /** Throws when the database cannot be reached (for `/readyz`). */
   ping(): Promise<void>;
+
+  /**
+   * Optional: tells every replica watching this database that `change` happened, so they drop
+   * what they keep of it in memory at once (PostgreSQL: NOTIFY). Without it they learn of it when
+   * their cache entries expire.
+   */
+  announce?(change: ServiceChange): Promise<void>;
+  /**
+   * Optional: calls `listener` with each change any replica announces, and with `{ kind: 'all' }`
+   * whenever some may have been missed (the watching connection was lost, or is back). Resolves
+   * once watching; watching ends with {@link close}.
+   */
+  watch?(listener: (change: ServiceChange) => void): Promise<void>;
   close(): Promise<void>;
 }
+
+/** What a replica tells the others it changed: one athlete's tokens or status, the API keys, or (possibly) anything. */
+export type ServiceChange = { kind: 'athlete'; athleteId: number } | { kind: 'keys' } | { kind: 'all' };

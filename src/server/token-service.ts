@@ -102,6 +102,8 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
   });
   const keys = new ApiKeyVerifier(serviceStore, options.apiKeys ?? [], { cacheMs, clock });
 
+  if (cacheMs > 0) watchOtherReplicas(serviceStore, athletes, keys, log);
+
   const observe = requestObserver(metrics, log);
   const api = tokenApiRoutes({ athletes, keys, observe, log, now: () => clock.now() });
 
@@ -141,6 +143,21 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
     fetch: (request) => (isApiPath(request.url) ? api.fetch(request) : web.fetch(request)),
     idle: () => idle(),
   };
+}
+
+/**
+ * Drops what the caches hold as soon as another replica announces a change, where the service
+ * store can tell (PostgreSQL); elsewhere, and while it cannot, entries expire after cacheMs.
+ */
+function watchOtherReplicas(serviceStore: ServiceStore, athletes: AthleteTokens, keys: ApiKeyVerifier, log: ServiceLog): void {
+  serviceStore
+    .watch?.((change) => {
+      if (change.kind !== 'keys') athletes.forgetCached(change.kind === 'athlete' ? change.athleteId : undefined);
+      if (change.kind !== 'athlete') keys.forgetLive();
+    })
+    .catch((error: unknown) => {
+      log('warn', "not watching for other replicas' changes: they are seen within the cache time", { error: error instanceof Error ? error.name : typeof error });
+    });
 }
 
 /** Whether a request URL's path is {@link API_BASE} or under it. */

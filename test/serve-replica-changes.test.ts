@@ -1,0 +1,132 @@
+/**
+ * Replicas on one PostgreSQL database tell each other what they changed (LISTEN/NOTIFY), so what
+ * one revokes the others stop answering from memory at once, without waiting for the cache time.
+ * Real PostgreSQL, the emulator's frozen clock (never moved here: nothing expires by time).
+ */
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { after, describe, test, type TestContext } from 'node:test';
+import type { Emulator } from '../src/emulator/index.ts';
+import { PostgresServiceStore } from '../src/postgres/postgres-service-store.ts';
+import { PostgresStore } from '../src/postgres/postgres-store.ts';
+import { generateApiKey } from '../src/server/api-keys.ts';
+import type { ServiceChange, ServiceStore } from '../src/server/service-store.ts';
+import { startTestEmulator } from './helpers/emulator.ts';
+import { admin, closeAdmin, postgresSuite, TEST_DATABASE_URL, testSchema } from './helpers/postgres.ts';
+import { connectAthlete, serveStores } from './helpers/serve.ts';
+
+after(() => closeAdmin());
+
+/** The changes a service store's watcher delivered, to wait for one. */
+class Delivered {
+  /** Resolves once the service's watch() has resolved: the replica listens. */
+  listening: Promise<void> = new Promise(() => {});
+  readonly #seen: ServiceChange[] = [];
+  readonly #waiting: Array<{ match: (change: ServiceChange) => boolean; resolve: () => void }> = [];
+
+  push(change: ServiceChange): void {
+    this.#seen.push(change);
+    for (const waiter of [...this.#waiting]) {
+      if (waiter.match(change)) {
+        this.#waiting.splice(this.#waiting.indexOf(waiter), 1);
+        waiter.resolve();
+      }
+    }
+  }
+
+  /** Resolves when a change matching `match` arrives after this call. */
+  next(match: (change: ServiceChange) => boolean): Promise<void> {
+    return new Promise((resolve) => this.#waiting.push({ match, resolve }));
+  }
+}
+
+/** `store` with the changes its watch() hands the service also recorded in `delivered`. */
+function recording(store: ServiceStore, delivered: Delivered): ServiceStore {
+  return new Proxy(store, {
+    get(target, property) {
+      if (property === 'watch') {
+        return (listener: (change: ServiceChange) => void) => (delivered.listening = target.watch!((change) => (listener(change), delivered.push(change))));
+      }
+      const value = Reflect.get(target, property, target) as unknown;
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
+
+/** A replica on `schema`, its connections named `name` (to find them in pg_stat_activity). */
+async function replica(t: TestContext, emu: Emulator, schema: string, name: string) {
+  const url = new URL(TEST_DATABASE_URL);
+  url.searchParams.set('application_name', name);
+  const store = new PostgresStore({ connectionString: url.href }, { schema });
+  const serviceStore = PostgresServiceStore.fromConnectionString(url.href, { schema });
+  const delivered = new Delivered();
+  const served = await serveStores(t, emu, { store, serviceStore: recording(serviceStore, delivered) });
+  t.after(async () => {
+    await served.running.close(0);
+    await store.close();
+    await serviceStore.close();
+  });
+  return { ...served, serviceStore, delivered };
+}
+
+async function pair(t: TestContext) {
+  const emu = await startTestEmulator(t);
+  const schema = await testSchema(t);
+  const tag = randomBytes(4).toString('hex');
+  const a = await replica(t, emu, schema, `sa_a_${tag}`);
+  const b = await replica(t, emu, schema, `sa_b_${tag}`);
+  const { response } = await connectAthlete(a.url, emu, { athleteId: 41 });
+  assert.equal(response.status, 200, await response.clone().text());
+  await a.delivered.listening;
+  await b.delivered.listening;
+  return { emu, a, b, tag };
+}
+
+/** The backend of the connection named `name` that LISTENs. */
+async function listener(name: string): Promise<number> {
+  const { rows } = await admin().query(`SELECT pid FROM pg_stat_activity WHERE application_name = $1 AND query LIKE 'LISTEN%'`, [name]);
+  assert.equal(rows.length, 1, `one LISTEN connection named ${name}`);
+  return Number(rows[0].pid);
+}
+
+describe('replicas on PostgreSQL tell each other what they changed', postgresSuite, () => {
+  test('a deauthorization on one replica is a 410 on the other at once, with its cached token dropped', async (t) => {
+    const { a, b } = await pair(t);
+    assert.equal((await a.api('/v1/athletes/41/token')).status, 200); // now in a's cache
+    const told = a.delivered.next((change) => change.kind === 'athlete' && change.athleteId === 41);
+    await b.service.athletes.revoked(41, 'The athlete revoked access in Strava (deauthorization webhook).');
+    await told;
+    const answer = await a.api('/v1/athletes/41/token');
+    assert.equal(answer.status, 410);
+    assert.equal(((await answer.json()) as any).error.code, 'athlete_revoked');
+  });
+
+  test('a key revoked in the database (as serve keys revoke does) is refused by every replica at once', async (t) => {
+    const { a, b } = await pair(t);
+    const { key, record } = await generateApiKey('backend', 0);
+    await b.serviceStore.addApiKey(record);
+    const withKey = () => fetch(`${a.url}/v1/athletes/41/token`, { headers: { authorization: `Bearer ${key}` } });
+    assert.equal((await withKey()).status, 200); // a takes the key on trust now
+    const told = a.delivered.next((change) => change.kind === 'keys');
+    assert.equal(await b.serviceStore.revokeApiKey(record.id), true);
+    await told;
+    assert.equal((await withKey()).status, 401);
+    assert.equal((await a.api('/v1/athletes/41/token')).status, 200, "the environment's key still works");
+  });
+
+  test('its listening connection killed: the replica drops what it cached, listens again, and is told again', async (t) => {
+    const { a, b, tag } = await pair(t);
+    assert.equal((await a.api('/v1/athletes/41/token')).status, 200);
+    const pid = await listener(`sa_a_${tag}`);
+    const dropped = a.delivered.next((change) => change.kind === 'all');
+    await admin().query('SELECT pg_terminate_backend($1)', [pid]);
+    await dropped;
+    const back = a.delivered.next((change) => change.kind === 'all');
+    await back;
+    assert.notEqual(await listener(`sa_a_${tag}`), pid);
+    const told = a.delivered.next((change) => change.kind === 'athlete' && change.athleteId === 41);
+    await b.service.athletes.revoked(41, 'deauthorized');
+    await told;
+    assert.equal((await a.api('/v1/athletes/41/token')).status, 410);
+  });
+});
