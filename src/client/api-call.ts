@@ -9,6 +9,7 @@ import type { Clock } from '../core/clock.ts';
 import { assertOk } from '../core/error-response.ts';
 import { MalformedResponseError } from '../core/errors/malformed-response-error.ts';
 import { newRequest, type ReadResponse } from '../core/http.ts';
+import type { LoginCommand } from '../core/login-command.ts';
 import { parseRateLimitHeaders, type RateLimitState } from '../core/rate-limit.ts';
 import { Redactor } from '../core/redactor.ts';
 import type { Scope } from '../core/scopes.ts';
@@ -34,7 +35,7 @@ export interface ApiResponseContext {
   /** The access token the call carried, kept out of an error's text. */
   accessToken?: string | undefined;
   /** The command that logs in again, for remedies (the CLI's); a neutral remedy without it. */
-  loginCommand?: string | undefined;
+  loginCommand?: LoginCommand | undefined;
 }
 
 /**
