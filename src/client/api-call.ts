@@ -45,16 +45,12 @@ export interface ApiResponseContext {
  * const request = buildApiRequest(prepareRequest(STRAVA_API_BASE_URL, 'GET', '/athlete'), accessToken);
  */
 export function buildApiRequest(call: PreparedRequest, accessToken: string): Request {
-  return newRequest(
-    call.url,
-    {
-      method: call.method,
-      headers: { ...call.headers, authorization: `Bearer ${accessToken}` },
-      ...(call.body !== undefined && { body: call.body }),
-      ...(call.signal && { signal: call.signal }),
-    },
-    new Redactor([accessToken]),
-  );
+  return newRequest(call.url, {
+    method: call.method,
+    headers: { ...call.headers, authorization: `Bearer ${accessToken}` },
+    ...(call.body !== undefined && { body: call.body }),
+    ...(call.signal && { signal: call.signal }),
+  });
 }
 
 /**
