@@ -8,7 +8,7 @@ import { InvalidAccessTokenError } from '../core/errors/invalid-access-token-err
 import { MalformedResponseError } from '../core/errors/malformed-response-error.ts';
 import { MissingScopeError } from '../core/errors/missing-scope-error.ts';
 import { RateLimitError } from '../core/errors/rate-limit-error.ts';
-import { defaultFetch, fetchRequest, type FetchLike } from '../core/http.ts';
+import { defaultFetch, fetchBounded, type FetchLike } from '../core/http.ts';
 import type { LoginCommand } from '../core/login-command.ts';
 import { Redactor } from '../core/redactor.ts';
 import { limitsOf, limitsWithin, resolveLimits, type RequestLimits } from '../core/request-limits.ts';
@@ -24,7 +24,7 @@ import type {
   UpdatableActivity,
   Zones,
 } from './models.ts';
-import { buildApiRequest, processApiResponse, type ApiResponse } from './api-call.ts';
+import { apiRequestInit, encodeApiCall, processApiResponse, type ApiResponse } from './api-call.ts';
 import { paginate, type PaginateOptions } from './paginate.ts';
 import { RateLimitTracker, type RateLimitStatus } from './rate-limit-tracker.ts';
 import { prepareRequest, type HttpMethod, type PreparedRequest, type QueryValue, type RequestOptions } from './request-options.ts';
@@ -199,9 +199,10 @@ export class StravaClient {
 
   /** {@link request}, with the status, headers, raw text and rate-limit headers of the answer. */
   async requestRaw<T = unknown>(method: HttpMethod, path: string, options: RequestOptions = {}): Promise<ApiResponse<T>> {
-    const call = prepareRequest(this.apiBaseUrl, method, path, options);
+    const prepared = prepareRequest(this.apiBaseUrl, method, path, options);
     let token = await this.#tokens.current();
-    this.#preflight(call, token);
+    this.#preflight(prepared, token);
+    const call = await encodeApiCall(prepared);
     let renewed = false;
     let waits = 0;
     for (;;) {
@@ -367,9 +368,8 @@ export class StravaClient {
     const redactor = new Redactor([token.accessToken]);
     return withRetry(
       async (_attempt, remainingMs) => {
-        // Built anew each attempt: a Request's body is read once.
-        const request = buildApiRequest(call, token.accessToken);
-        const response = await fetchRequest(this.#fetch, request, { endpoint: call.endpoint, limits: limitsWithin(this.#limits, remainingMs), redactor });
+        const init = apiRequestInit(call, token.accessToken);
+        const response = await fetchBounded(this.#fetch, call.url, init, { endpoint: call.endpoint, limits: limitsWithin(this.#limits, remainingMs), redactor });
         // The login command goes as given: an error that names it works out its scopes.
         return processApiResponse<T>(call, response, {
           clock: this.#clock,
