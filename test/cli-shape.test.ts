@@ -27,6 +27,8 @@ describe('usage mistakes: our words, a suggestion, exit 2, nothing on stdout', (
     [['login', '-s', '--force'], `error: flag -s needs a value (LIST)${USAGE}`],
     [['login', '--force=yes'], `error: flag --force takes no value; got --force=yes${USAGE}`],
     [['status', 'extra'], `error: status takes no arguments; got "extra"${USAGE}`],
+    [['url'], `error: url needs --redirect-uri URI, e.g. --redirect-uri http://localhost:8080/callback${USAGE}`],
+    [['url', '--redirect-uri', ''], `error: url needs --redirect-uri URI, e.g. --redirect-uri http://localhost:8080/callback${USAGE}`],
     [['stauts'], 'error: unknown command "stauts"; did you mean status?\nRun strava-auth --help to see the commands.\n'],
     [['frobnicate'], 'error: unknown command "frobnicate"\nRun strava-auth --help to see the commands.\n'],
     [['tokens', 'migrat'], `error: "migrat" is not a tokens subcommand; did you mean migrate?${USAGE}`],

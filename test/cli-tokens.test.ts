@@ -109,7 +109,8 @@ describe('strava-auth tokens migrate', () => {
   test('usage: missing stores, unknown kinds and the same store twice are usage errors (exit 2); --help lists the specs', async (t) => {
     const { cli, source } = await setup(t);
     const cases: Array<[string[], string]> = [
-      [['tokens', 'migrate', '--from', source], 'tokens migrate needs both --from STORE and --to STORE.'],
+      [['tokens', 'migrate', '--from', source], 'tokens migrate needs --to STORE, e.g. --to sqlite:tokens.db'],
+      [['tokens', 'migrate'], 'tokens migrate needs --from STORE and --to STORE, e.g. --from ~/.config/strava-auth/tokens --to sqlite:tokens.db'],
       [['tokens', 'migrate', '--from', source, '--to', 'mysql://db/x'], '"mysql:" is not a kind of store strava-auth knows; use a directory, file:DIR, sqlite:FILE or postgres://... (a directory whose name has a colon: ./mysql://db/x).'],
       [['tokens', 'migrate', '--from', source, '--to', `file:${source}`], `--from and --to name the same store (file:${source}).`],
       [['tokens', 'migrate', '--from', source, '--to', 'file:'], '"file:" names no directory.'],

@@ -85,7 +85,7 @@ describe('strava-auth webhooks', () => {
   });
 
   const usage: Array<{ args: string[]; env?: Record<string, string>; message: RegExp }> = [
-    { args: ['create'], message: /needs --callback-url URL/ },
+    { args: ['create'], message: /^error: webhooks create needs --callback-url URL, e\.g\. --callback-url https:\/\/app\.example\.com\/webhook\n/ },
     { args: ['create', '--callback-url', 'not a url'], message: /not an absolute URL/ },
     { args: ['create', '--callback-url', 'ftp://example.com/x'], message: /must start with https:\/\// },
     { args: ['create', '--callback-url', `https://example.com/${'x'.repeat(250)}`], message: /Strava takes at most 255/ },

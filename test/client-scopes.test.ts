@@ -75,6 +75,19 @@ describe("Strava's own 401 AccessToken/*_permission/missing", () => {
     assert.deepEqual(emu.stats().calls, { 'GET /api/v3/activities/{id}': 1 }, 'sent once: no refresh, no retry');
   });
 
+  test('its remedy names your loginCommand, given the scopes granted and missing', async (t) => {
+    const asked: Array<readonly string[]> = [];
+    const loginCommand = (scopes: readonly string[]) => (asked.push(scopes), `myapp connect-strava --scopes=${scopes.join(',')}`);
+    const { emu, client } = await clientFixture(t, { scopes: ['activity:read'], client: { loginCommand } });
+    assert.equal((await client.listActivities({ per_page: 1 })).length, 1);
+    assert.deepEqual(asked, [], 'a call that succeeds asks for no command');
+    const onlyMe = emu.activitiesOf(1).find((a) => a.visibility === 'only_me')!;
+    const error = await client.getActivity(onlyMe.id as number).catch((e: unknown) => e);
+    assert.ok(error instanceof MissingScopeError && !error.preflight, String(error));
+    assert.equal(error.loginCommand, 'myapp connect-strava --scopes=read,activity:read,activity:read_all');
+    assert.match(error.remedy, /: myapp connect-strava --scopes=read,activity:read,activity:read_all$/);
+  });
+
   test('tokens imported without their scopes are not preflighted: Strava decides, and its 401 is the same error', async (t) => {
     const emu = await startTestEmulator(t);
     const issued = emu.issueTokens({ scopes: ['profile:read_all'] });

@@ -64,6 +64,22 @@ describe('uploadActivity', () => {
     assert.equal(error.message, `Upload ${error.uploadId} was still processing after 5 s (Strava said: "${PROCESSING}"). Strava may still finish it: look again later with GET /uploads/${error.uploadId} (strava-auth api /uploads/${error.uploadId}), or wait longer.`);
   });
 
+  test('sent again after 429s (waiting for the window), the upload carries the whole file: Strava sees the same bytes', async (t) => {
+    const { emu, client, sleeps } = await clientFixture(t, { scopes: ['activity:write'], client: { rateLimit: { wait: true } } });
+    // Several MB, so the body goes out in many chunks; the track points come last.
+    const gpx = readFileSync(fixturePath('morning-ride.gpx'), 'utf8').replace('<trk>', `<!-- ${'0123456789abcdef'.repeat(256 * 1024)} --><trk>`);
+    const file = new TextEncoder().encode(gpx);
+    emu.faults.set({ match: 'POST /uploads', rateLimitBurst: { count: 2 } });
+    const upload = await client.uploadActivity({ file, filename: 'morning-ride.gpx' });
+    assert.equal(emu.stats().calls['POST /api/v3/uploads'], 3, 'sent three times');
+    assert.equal(sleeps.filter((ms) => ms > 60_000).length, 2, 'after two rate-limit waits');
+    assert.equal(typeof upload.activity_id, 'number');
+    // Strava refuses a file it has seen byte for byte (the emulator compares SHA-256 hashes).
+    const again = await client.uploadActivity({ file, filename: 'again.gpx' }).catch((e: unknown) => e);
+    assert.ok(again instanceof UploadError, String(again));
+    assert.equal(again.duplicateOf, upload.activity_id);
+  });
+
   test('createUpload returns at once; waitForUpload finishes the job later', async (t) => {
     const { client } = await clientFixture(t, { scopes: ['activity:write'] });
     const started: Upload = await client.createUpload({ file: new Blob([readFileSync(fixturePath('morning-ride.gpx.gz'))]), filename: 'morning-ride.gpx.gz', externalId: 'ext-1' });

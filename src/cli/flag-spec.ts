@@ -6,19 +6,23 @@
 /** What a shell offers for a flag's value: scope names, profile names, files, or a fixed list. */
 export type FlagCompletion = 'scopes' | 'profiles' | 'files' | readonly string[];
 
-export interface FlagSpec {
+interface FlagSpecFields {
   type: 'string' | 'boolean';
   short?: string;
   /** May be given more than once; the values come back as an array. */
   multiple?: boolean;
-  /** Must be given (shown without brackets in the usage line). */
-  required?: boolean;
   /** The value's name in help, e.g. LIST in `--scope LIST`. */
   value?: string;
   /** One line for the help's flag table; longer text wraps. */
   description: string;
   complete?: FlagCompletion;
 }
+
+/**
+ * One flag. A required one is shown without brackets in the usage line, and parseFlags refuses a
+ * command line without it, showing `example` as a value to give.
+ */
+export type FlagSpec = FlagSpecFields & ({ required?: false } | { required: true; example: string });
 
 export type FlagSpecs = Readonly<Record<string, FlagSpec>>;
 
@@ -42,8 +46,10 @@ type FlagValue<S extends FlagSpec> = S['type'] extends 'boolean'
   ? S['multiple'] extends true ? boolean[] : boolean
   : S['multiple'] extends true ? string[] : string;
 
-/** The parsed values of a command's flags; absent when not given. */
-export type FlagValues<F extends FlagSpecs> = { -readonly [K in keyof F]?: FlagValue<F[K]> };
+/** The parsed values of a command's flags; absent when not given, which a required flag never is. */
+export type FlagValues<F extends FlagSpecs> = { -readonly [K in keyof F as F[K]['required'] extends true ? K : never]: FlagValue<F[K]> } & {
+  -readonly [K in keyof F as F[K]['required'] extends true ? never : K]?: FlagValue<F[K]>;
+};
 
 /** `-p, --profile NAME`, worded for what the command does with the profile. */
 export function profileFlag(what = 'profile to use') {

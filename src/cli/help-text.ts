@@ -4,7 +4,7 @@ import { HELP_FLAG, type CommandSpec, type FlagSpec } from './flag-spec.ts';
 const WIDTH = 100;
 
 /** `--scope LIST` (or `--force`): how a flag is written, with its value's name. */
-function flagWithValue(name: string, flag: FlagSpec): string {
+export function flagWithValue(name: string, flag: FlagSpec): string {
   return flag.type === 'string' ? `--${name} ${flag.value ?? 'VALUE'}` : `--${name}`;
 }
 

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { didYouMean } from './did-you-mean.ts';
 import { HELP_FLAG, type CommandSpec, type FlagSpecs, type FlagValues } from './flag-spec.ts';
+import { flagWithValue } from './help-text.ts';
 import { HelpRequested, UsageError } from './usage-error.ts';
 
 /** What a command line holds once its flags are checked against the command's spec. */
@@ -12,7 +13,8 @@ export interface ParsedFlags<F extends FlagSpecs> {
 /**
  * Reads `argv` against `spec` with util.parseArgs's tokenizer (short groups, `--flag=value`,
  * `--`), then checks each token ourselves so every mistake is a UsageError (exit 2) in our words:
- * an unknown flag names the command and the closest flag, a missing value names the value.
+ * an unknown flag names the command and the closest flag, a missing value names the value, a
+ * missing required flag is named with an example.
  * `--help` throws {@link HelpRequested} with the help generated from the same spec.
  */
 export function parseFlags<F extends FlagSpecs>(spec: CommandSpec<F>, argv: readonly string[]): ParsedFlags<F> {
@@ -47,6 +49,13 @@ export function parseFlags<F extends FlagSpecs>(spec: CommandSpec<F>, argv: read
   if (values.help) throw new HelpRequested(spec);
   if (!spec.args && positionals.length > 0) {
     throw new UsageError(`${spec.name} takes no arguments; got ${JSON.stringify(positionals[0])}`);
+  }
+  // An empty value (`--from ""`, often an unset shell variable) counts as missing.
+  const missing = Object.entries(spec.flags).flatMap(([name, flag]) =>
+    flag.required && (values[name] === undefined || values[name] === '') ? [{ usage: flagWithValue(name, flag), example: `--${name} ${flag.example}` }] : [],
+  );
+  if (missing.length > 0) {
+    throw new UsageError(`${spec.name} needs ${missing.map((flag) => flag.usage).join(' and ')}, e.g. ${missing.map((flag) => flag.example).join(' ')}`);
   }
   delete values.help;
   return { values: values as FlagValues<F>, positionals };

@@ -83,7 +83,8 @@ export async function* paginate<T>(source: PageSource<T>, options: PaginateOptio
   let nextToSend = startPage;
   let nextToYield = startPage;
   let lowestEmpty = Infinity;
-  const withItems = new Set<number>();
+  /** The highest page answered with items: the last page sent exactly when that one had items. */
+  let highestWithItems = 0;
   let answered = false;
   let wake: () => void = () => {};
 
@@ -99,7 +100,7 @@ export async function* paginate<T>(source: PageSource<T>, options: PaginateOptio
         answers.set(page, result);
         answered = true;
         if (result.ok && result.items.length === 0) lowestEmpty = Math.min(lowestEmpty, page);
-        if (result.ok && result.items.length > 0) withItems.add(page);
+        if (result.ok && result.items.length > 0) highestWithItems = Math.max(highestWithItems, page);
         wake();
       }),
     );
@@ -121,7 +122,7 @@ export async function* paginate<T>(source: PageSource<T>, options: PaginateOptio
       // Never past a page known to be empty: the list ends there. 'auto' sends in batches, the
       // next once the last page of the previous one came back with items (the list goes on), so
       // at most one batch goes past the end.
-      if (!auto || nextToSend === startPage || withItems.has(nextToSend - 1)) {
+      if (!auto || nextToSend === startPage || highestWithItems === nextToSend - 1) {
         for (let free = room(); free > 0 && nextToSend < lowestEmpty; free--) send(nextToSend++);
       }
       const result = answers.get(nextToYield);

@@ -6,9 +6,10 @@ import { systemClock, type Clock } from '../core/clock.ts';
 import { STRAVA_API_BASE_URL } from '../core/endpoints.ts';
 import { InvalidAccessTokenError } from '../core/errors/invalid-access-token-error.ts';
 import { MalformedResponseError } from '../core/errors/malformed-response-error.ts';
-import { MissingScopeError, scopesToRequest } from '../core/errors/missing-scope-error.ts';
+import { MissingScopeError } from '../core/errors/missing-scope-error.ts';
 import { RateLimitError } from '../core/errors/rate-limit-error.ts';
-import { defaultFetch, fetchRequest, type FetchLike } from '../core/http.ts';
+import { defaultFetch, fetchBounded, type FetchLike } from '../core/http.ts';
+import type { LoginCommand } from '../core/login-command.ts';
 import { Redactor } from '../core/redactor.ts';
 import { limitsOf, limitsWithin, resolveLimits, type RequestLimits } from '../core/request-limits.ts';
 import { DEFAULT_RETRY, realSleep, withRetry, type RetryPolicy, type Sleep } from '../core/retry.ts';
@@ -23,7 +24,7 @@ import type {
   UpdatableActivity,
   Zones,
 } from './models.ts';
-import { buildApiRequest, processApiResponse, type ApiResponse } from './api-call.ts';
+import { apiRequestInit, encodeApiCall, processApiResponse, type ApiResponse } from './api-call.ts';
 import { paginate, type PaginateOptions } from './paginate.ts';
 import { RateLimitTracker, type RateLimitStatus } from './rate-limit-tracker.ts';
 import { prepareRequest, type HttpMethod, type PreparedRequest, type QueryValue, type RequestOptions } from './request-options.ts';
@@ -80,7 +81,7 @@ export interface StravaClientOptions {
    * athlete to authorize the app again with the scopes needed. The CLI sets
    * `strava-auth login --scope <scopes> --force`.
    */
-  loginCommand?: string | ((scopes: readonly string[]) => string);
+  loginCommand?: LoginCommand;
 }
 
 export type { ApiResponse } from './api-call.ts';
@@ -150,7 +151,7 @@ export class StravaClient {
   readonly #wait: boolean;
   readonly #maxWaitMs: number;
   readonly #onRateLimit: ((event: RateLimitEvent) => void) | undefined;
-  readonly #loginCommand: StravaClientOptions['loginCommand'];
+  readonly #loginCommand: LoginCommand | undefined;
   readonly #rateLimits: RateLimitTracker;
   readonly #limits: Partial<RequestLimits>;
 
@@ -198,9 +199,10 @@ export class StravaClient {
 
   /** {@link request}, with the status, headers, raw text and rate-limit headers of the answer. */
   async requestRaw<T = unknown>(method: HttpMethod, path: string, options: RequestOptions = {}): Promise<ApiResponse<T>> {
-    const call = prepareRequest(this.apiBaseUrl, method, path, options);
+    const prepared = prepareRequest(this.apiBaseUrl, method, path, options);
     let token = await this.#tokens.current();
-    this.#preflight(call, token);
+    this.#preflight(prepared, token);
+    const call = await encodeApiCall(prepared);
     let renewed = false;
     let waits = 0;
     for (;;) {
@@ -357,13 +359,7 @@ export class StravaClient {
     if (!call.rule || !token.scopes) return;
     const missing = missingScopes(call.rule.needs, token.scopes);
     if (missing.length === 0) return;
-    throw this.#missingScopeError({ missing, granted: token.scopes, endpoint: call.endpoint });
-  }
-
-  #missingScopeError(options: { missing: readonly string[]; granted: readonly string[]; endpoint: string; status?: number; faults?: MissingScopeError['faults'] }): MissingScopeError {
-    const wanted = scopesToRequest(options.granted, options.missing);
-    const command = typeof this.#loginCommand === 'function' ? this.#loginCommand(wanted) : this.#loginCommand;
-    return new MissingScopeError({ ...options, ...(command !== undefined && { loginCommand: command }) });
+    throw new MissingScopeError({ missing, granted: token.scopes, endpoint: call.endpoint, loginCommand: this.#loginCommand });
   }
 
   /** One call (build, send, process) with retries of transient failures, only where repeating it is safe. */
@@ -372,23 +368,15 @@ export class StravaClient {
     const redactor = new Redactor([token.accessToken]);
     return withRetry(
       async (_attempt, remainingMs) => {
-        // Built anew each attempt: a Request's body is read once.
-        const request = buildApiRequest(call, token.accessToken);
-        const response = await fetchRequest(this.#fetch, request, { endpoint: call.endpoint, limits: limitsWithin(this.#limits, remainingMs), redactor });
-        try {
-          return processApiResponse<T>(call, response, {
-            clock: this.#clock,
-            grantedScopes: token.scopes ?? [],
-            accessToken: token.accessToken,
-            loginCommand: typeof this.#loginCommand === 'function' ? this.#loginCommand([]) : this.#loginCommand,
-          });
-        } catch (error) {
-          // Strava's `401 AccessToken/…_permission/missing` gets this client's login command.
-          if (error instanceof MissingScopeError && !error.preflight && this.#loginCommand !== undefined) {
-            throw this.#missingScopeError({ missing: error.missing, granted: error.granted, endpoint: call.endpoint, status: error.status, faults: error.faults });
-          }
-          throw error;
-        }
+        const init = apiRequestInit(call, token.accessToken);
+        const response = await fetchBounded(this.#fetch, call.url, init, { endpoint: call.endpoint, limits: limitsWithin(this.#limits, remainingMs), redactor });
+        // The login command goes as given: an error that names it works out its scopes.
+        return processApiResponse<T>(call, response, {
+          clock: this.#clock,
+          grantedScopes: token.scopes ?? [],
+          accessToken: token.accessToken,
+          loginCommand: this.#loginCommand,
+        });
       },
       { policy: this.#retry, shouldRetry: (error) => isRetryable(error, call.idempotent, call.signal), sleep: this.#sleep, clock: this.#clock },
     );

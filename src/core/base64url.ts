@@ -1,13 +1,19 @@
 /**
  * Base64 for bytes, on the platform's `btoa`/`atob` (Node, Bun, Deno, browsers, edge workers): one
- * home for the conversions that random tokens and sealed token text both need.
+ * home for the conversions that random tokens, sealed token text and the redactor's Basic
+ * credentials need.
  */
+
+/** `bytes` as standard, padded base64. */
+export function bytesToBase64(bytes: Uint8Array): string {
+  let binary = '';
+  for (const byte of bytes) binary += String.fromCharCode(byte);
+  return btoa(binary);
+}
 
 /** `bytes` as unpadded base64url (`-` and `_`, no `=`). */
 export function bytesToBase64Url(bytes: Uint8Array): string {
-  let binary = '';
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  return bytesToBase64(bytes).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }
 
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;

@@ -17,6 +17,7 @@ import { StravaApiError, describeFaults, type StravaFault } from './errors/strav
 import type { StravaAuthError } from './errors/strava-auth-error.ts';
 import { parseRateLimitHeaders, rateLimitReset } from './rate-limit.ts';
 import type { ReadResponse } from './http.ts';
+import { loginCommandFor, type LoginCommand } from './login-command.ts';
 import type { Redactor } from './redactor.ts';
 import { SCOPES, isScope, type Scope } from './scopes.ts';
 
@@ -27,8 +28,11 @@ export interface ErrorContext {
   clock: Clock;
   /** Scopes the token was granted, for {@link MissingScopeError}. */
   grantedScopes?: readonly Scope[];
-  /** The command that logs in again, for errors whose remedy is a login. */
-  loginCommand?: string | undefined;
+  /**
+   * The command that logs in again, for errors whose remedy is a login; a function is called only
+   * when such an error is built, with the scopes a missing scope's fix asks for (none otherwise).
+   */
+  loginCommand?: LoginCommand | undefined;
   /**
    * The secrets the request carried (token, client secret, Basic credentials, code): a server
    * that echoes the request must not put them into the error.
@@ -106,7 +110,7 @@ export function errorFromResponse(status: number, headers: Headers, text: string
       loginCommand: context.loginCommand,
     });
   }
-  const login = { loginCommand: context.loginCommand };
+  const login = { loginCommand: loginCommandFor(context.loginCommand) };
   if (has('RefreshToken')) return new InvalidRefreshTokenError({ ...base, ...login });
   if (has(/^(AuthorizationCode|RequestToken)$/) || has(/.*/, '', 'expired')) return new InvalidCodeError({ ...base, ...login });
   if (has('Athlete', 'access_token')) return new InvalidAccessTokenError({ ...base, ...login });

@@ -1,7 +1,7 @@
 import { NetworkError } from './errors/network-error.ts';
 import { RequestTimeoutError } from './errors/request-timeout-error.ts';
 import { ResponseTooLargeError } from './errors/response-too-large-error.ts';
-import { Redactor } from './redactor.ts';
+import type { Redactor } from './redactor.ts';
 import { resolveLimits, type RequestLimits } from './request-limits.ts';
 
 /** The fetch function strava-auth calls; pass your own (a proxy, a test double, a worker's fetch). */
@@ -105,12 +105,12 @@ async function readCapped(response: Response, limit: number, expired: Promise<ne
 /**
  * A web-standard Request for `url`. Refuses, as fetch itself would, a URL holding a user name or
  * password, but with a {@link NetworkError} that names only the origin and path (the Request
- * constructor's own message quotes the password).
+ * constructor's own message quotes the password): the error's text is that and a fixed sentence,
+ * so it holds nothing to redact.
  */
-export function newRequest(url: URL, init: RequestInit, redactor?: Redactor): Request {
+export function newRequest(url: URL, init: RequestInit): Request {
   if (url.username || url.password) {
-    const error = new TypeError('fetch refuses a URL with a user name or password in it');
-    throw new NetworkError(`${url.origin}${url.pathname}`, error, undefined, (redactor?.copy() ?? new Redactor()).addUrl(url));
+    throw new NetworkError(`${url.origin}${url.pathname}`, new TypeError('fetch refuses a URL with a user name or password in it'));
   }
   return new Request(url, init);
 }

@@ -145,7 +145,7 @@ export async function deletePushSubscription(config: PushSubscriptionConfig, id:
 function sendPrepared(config: PushSubscriptionConfig, request: PushSubscriptionRequest): Promise<ReadResponse> {
   // The client secret travels in the body or the query: a server that echoes it must not get it into an error.
   const redactor = new Redactor([config.clientSecret]);
-  return fetchRequest(config.fetch ?? defaultFetch, newRequest(request.url, request.init, redactor), { endpoint: request.endpoint, limits: limitsOf(config), redactor });
+  return fetchRequest(config.fetch ?? defaultFetch, newRequest(request.url, request.init), { endpoint: request.endpoint, limits: limitsOf(config), redactor });
 }
 
 /** `secrets`: what the request carried (the client secret), kept out of the error's text. */

@@ -5,6 +5,7 @@
  * the redactor and hands it on (to the error context, to the CLI's output), so two library users
  * in one process never see each other's secrets.
  */
+import { bytesToBase64 } from './base64url.ts';
 
 /** What a secret is replaced by. */
 export const REDACTED = '[redacted]';
@@ -56,13 +57,6 @@ function variantsOf(secret: string): string[] {
   return [...out];
 }
 
-function base64(text: string): string {
-  const bytes = new TextEncoder().encode(text);
-  let binary = '';
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary);
-}
-
 /**
  * Knows secrets and takes them out of text.
  *
@@ -91,7 +85,7 @@ export class Redactor {
   addBasic(id: string | number, secret: string): this {
     this.add(secret);
     const pair = `${id}:${secret}`;
-    const encodings = [base64(pair)];
+    const encodings = [bytesToBase64(new TextEncoder().encode(pair))];
     // btoa's Latin-1 reading differs from UTF-8 for characters above 0x7f; either may be sent.
     if (/^[\u0000-\u00ff]*$/.test(pair)) encodings.push(btoa(pair));
     for (const encoded of encodings) {

@@ -80,11 +80,11 @@ function redactorOf(config: Partial<Pick<OAuthConfig, 'clientId' | 'clientSecret
 /** Strava wants the client credentials in the body; HTTP Basic is not honoured on /oauth/token. */
 function tokenRequest(config: OAuthConfig, grantType: string, params: Record<string, string>): Request {
   const body = new URLSearchParams({ client_id: String(config.clientId), client_secret: config.clientSecret, grant_type: grantType, ...params });
-  return newRequest(
-    new URL(joinUrl(baseOf(config), TOKEN_PATH)),
-    { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' }, body },
-    redactorOf(config, Object.values(params)),
-  );
+  return newRequest(new URL(joinUrl(baseOf(config), TOKEN_PATH)), {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+    body,
+  });
 }
 
 function processTokenResponse(config: OAuthConfig, response: ReadResponse, options: TokenResponseOptions): TokenSet {
@@ -131,11 +131,11 @@ export function buildRevokeRequest(config: OAuthConfig, token: string, hint?: 'a
   const body = new URLSearchParams({ token });
   if (hint) body.set('token_type_hint', hint);
   const basic = btoa(`${config.clientId}:${config.clientSecret}`);
-  return newRequest(
-    new URL(joinUrl(baseOf(config), REVOKE_PATH)),
-    { method: 'POST', headers: { authorization: `Basic ${basic}`, 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' }, body },
-    redactorOf(config, [token]),
-  );
+  return newRequest(new URL(joinUrl(baseOf(config), REVOKE_PATH)), {
+    method: 'POST',
+    headers: { authorization: `Basic ${basic}`, 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+    body,
+  });
 }
 
 /** Reads a revocation's answer: nothing on 2xx (Strava answers 200 for unknown tokens too), else the typed error. */
@@ -145,11 +145,10 @@ export function processRevokeResponse(config: OAuthConfig, response: ReadRespons
 
 /** `POST /oauth/deauthorize`: the token in the Authorization header, never the URL. */
 export function buildDeauthorizeRequest(config: Pick<OAuthConfig, 'baseUrl'>, accessToken: string): Request {
-  return newRequest(
-    new URL(joinUrl(baseOf(config), DEAUTHORIZE_PATH)),
-    { method: 'POST', headers: { authorization: `Bearer ${accessToken}`, accept: 'application/json' } },
-    new Redactor([accessToken]),
-  );
+  return newRequest(new URL(joinUrl(baseOf(config), DEAUTHORIZE_PATH)), {
+    method: 'POST',
+    headers: { authorization: `Bearer ${accessToken}`, accept: 'application/json' },
+  });
 }
 
 /** Reads a deauthorization's answer: nothing on 2xx, else the typed error (`InvalidAccessTokenError`...). */

@@ -21,6 +21,7 @@ the address you land on to strava-auth exchange, which checks its state and stor
     'redirect-uri': {
       type: 'string',
       required: true,
+      example: 'http://localhost:8080/callback',
       value: 'URI',
       description: "where Strava sends the athlete back (inside your app's Authorization Callback Domain; localhost and 127.0.0.1 always work)",
     },
@@ -43,7 +44,6 @@ export interface UrlOptions extends FlagValues<typeof spec.flags> {
 export function parse(argv: string[], io: Io): UrlOptions {
   const { values } = parseFlags(spec, argv);
   const redirectUri = values['redirect-uri'];
-  if (!redirectUri) throw new UsageError('--redirect-uri is required, e.g. --redirect-uri http://localhost:8080/callback');
   if (!URL.canParse(redirectUri)) throw new UsageError(`--redirect-uri must be an absolute URL; got "${redirectUri}".`);
   return { ...values, redirectUri, scopes: scopeFlag(values.scope ?? DEFAULT_LOGIN_SCOPES, io) };
 }

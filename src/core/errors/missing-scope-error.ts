@@ -1,4 +1,5 @@
 import { StravaApiError, type StravaFault } from './strava-api-error.ts';
+import { loginCommandFor, type LoginCommand } from '../login-command.ts';
 import { SCOPES } from '../scopes.ts';
 
 /** Options for {@link MissingScopeError}. */
@@ -10,11 +11,11 @@ export interface MissingScopeErrorOptions {
   /** The call that needs them, e.g. `POST /uploads`. */
   endpoint?: string;
   /**
-   * The command (or page) that authorizes again with the wanted scopes, named in the remedy (the
-   * CLI sets `strava-auth login --scope … --force`). Unset, the remedy asks in neutral words for
-   * a new authorization with `scope=<granted + missing>`.
+   * The command (or page) that authorizes again, named in the remedy; a function is given the
+   * scopes to ask for (granted and missing). Unset, the remedy asks in neutral words for a new
+   * authorization with `scope=<granted + missing>`.
    */
-  loginCommand?: string | undefined;
+  loginCommand?: LoginCommand | undefined;
   /** Set when Strava itself answered `401 AccessToken/<scope>_permission/missing`. */
   status?: number;
   faults?: readonly StravaFault[];
@@ -45,14 +46,15 @@ export class MissingScopeError extends StravaApiError {
 
   constructor(options: MissingScopeErrorOptions) {
     const wanted = scopesToRequest(options.granted, options.missing);
+    const loginCommand = loginCommandFor(options.loginCommand, wanted);
     const scopes = options.missing.join(', ');
     const call = options.endpoint ? `${options.endpoint} needs` : 'This call needs';
     super(
       `${call} the ${scopes} scope${options.missing.length > 1 ? 's' : ''}, but the token only has ${options.granted.join(', ') || 'no scopes'}.`,
       {
         code: 'missing_scope',
-        remedy: options.loginCommand
-          ? `Log in again asking for it and leave its box ticked on Strava's consent page: ${options.loginCommand}`
+        remedy: loginCommand
+          ? `Log in again asking for it and leave its box ticked on Strava's consent page: ${loginCommand}`
           : `Ask the athlete to authorize the app again with scope=${wanted.join(',')} and to leave its box ticked on Strava's consent page.`,
         status: options.status ?? 401,
         ...(options.faults && { faults: options.faults }),
@@ -62,7 +64,7 @@ export class MissingScopeError extends StravaApiError {
     this.granted = Object.freeze([...options.granted]);
     this.scopesToRequest = Object.freeze(wanted);
     this.endpoint = options.endpoint;
-    this.loginCommand = options.loginCommand;
+    this.loginCommand = loginCommand;
     this.preflight = options.status === undefined;
   }
 

@@ -20,8 +20,8 @@ Both stores use STRAVA_AUTH_ENCRYPTION_KEY when it is set: the target is written
 Exits 0 when every key was copied, was already there, or is newer in the target; 1 when some
 key failed (each failure is reported with its reason).`,
   flags: {
-    from: { type: 'string', required: true, value: 'STORE', description: 'where the tokens are now', complete: 'files' },
-    to: { type: 'string', required: true, value: 'STORE', description: 'where they go', complete: 'files' },
+    from: { type: 'string', required: true, example: '~/.config/strava-auth/tokens', value: 'STORE', description: 'where the tokens are now', complete: 'files' },
+    to: { type: 'string', required: true, example: 'sqlite:tokens.db', value: 'STORE', description: 'where they go', complete: 'files' },
     json: jsonFlag('print one JSON object (keys and outcomes; never a token)'),
   },
   more: STORE_SPEC_HELP,
@@ -35,7 +35,6 @@ export interface MigrateOptions extends FlagValues<typeof spec.flags> {
 /** `tokens migrate`'s command line to its options: both stores named and different. */
 export function parse(argv: string[], io: Io): MigrateOptions {
   const { values } = parseFlags(spec, argv);
-  if (!values.from || !values.to) throw new UsageError('tokens migrate needs both --from STORE and --to STORE.');
   const source = parseStoreSpec(values.from, io.cwd);
   const target = parseStoreSpec(values.to, io.cwd);
   if (sameStore(source, target)) throw new UsageError(`--from and --to name the same store (${describeStoreSpec(source)}).`);

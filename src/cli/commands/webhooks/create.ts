@@ -16,7 +16,7 @@ GET URL?hub.mode=subscribe&hub.challenge=X&hub.verify_token=T, which must answer
 {"hub.challenge":"X"} within 2 seconds (strava-auth serve does, at /webhook). Start the callback
 before running this. Prints the subscription id on stdout.`,
   flags: {
-    'callback-url': { type: 'string', required: true, value: 'URL', description: 'where Strava POSTs events (absolute https URL, at most 255 characters)' },
+    'callback-url': { type: 'string', required: true, example: 'https://app.example.com/webhook', value: 'URL', description: 'where Strava POSTs events (absolute https URL, at most 255 characters)' },
     'verify-token': { type: 'string', value: 'T', description: 'the token the callback checks (default: $STRAVA_WEBHOOK_VERIFY_TOKEN)' },
     json: jsonFlag('print the subscription as JSON on stdout'),
     emulator: emulatorFlag('use the built-in emulator'),
@@ -35,7 +35,6 @@ export interface CreateOptions extends FlagValues<typeof spec.flags> {
 export function parse(argv: string[], io: Io): CreateOptions {
   const { values } = parseFlags(spec, argv); // no positionals: the spec takes none, so parseFlags refuses them
   const callbackUrl = values['callback-url'];
-  if (!callbackUrl) throw new UsageError('webhooks create needs --callback-url URL (where Strava POSTs events).');
   try {
     checkCallbackUrl(callbackUrl);
   } catch (error) {
