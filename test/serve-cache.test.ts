@@ -6,7 +6,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { ManualClock } from '../src/core/clock.ts';
+import { ApiKeyVerifier, generateApiKey } from '../src/server/api-keys.ts';
 import { FreshCache } from '../src/server/fresh-cache.ts';
+import { MemoryServiceStore } from '../src/server/memory-service-store.ts';
 import { SqliteServiceStore } from '../src/sqlite/sqlite-service-store.ts';
 import { SqliteStore } from '../src/sqlite/sqlite-store.ts';
 import type { LockedTokens, LockOptions, StoredTokens, TokenStore } from '../src/tokens/token-store.ts';
@@ -126,13 +128,13 @@ describe('the token service answers from memory', () => {
   test('requests that miss together read the store once', async (t) => {
     const { svc, store } = await cachedService(t);
     const held = store.holdNextRead();
-    const answers = [svc.api('/v1/athletes/601/token')];
+    const first = svc.api('/v1/athletes/601/token');
     await held.reached;
-    for (let i = 0; i < 19; i++) answers.push(svc.api('/v1/athletes/601/token'));
-    // The 19 have reached the service (they are waiting) once a request sent after them is answered.
-    assert.equal((await fetch(`${svc.url}/healthz`)).status, 200);
+    // Nineteen more while that read waits (asked in this process, so they are surely under way).
+    const more = Array.from({ length: 19 }, () => svc.service.athletes.token(601, 0));
     held.release();
-    assert.deepEqual(new Set((await Promise.all(answers)).map((response) => response.status)), new Set([200]));
+    assert.equal((await first).status, 200);
+    assert.equal(new Set((await Promise.all(more)).map((answer) => answer.athlete_id)).size, 1);
     assert.equal(store.reads, 1);
   });
 
@@ -155,6 +157,8 @@ describe('the token service answers from memory', () => {
     const early = svc.api('/v1/athletes/601/token');
     await held.reached; // it has read the tokens, and waits
     await svc.service.athletes.revoked(601, 'The athlete revoked access in Strava (deauthorization webhook).');
+    // Asked after the revocation, the token is not taken from the read still under way.
+    assert.equal((await svc.api('/v1/athletes/601/token')).status, 410);
     held.release();
     assert.equal((await early).status, 200, 'it read before the revocation');
     const after = await svc.api('/v1/athletes/601/token');
@@ -229,5 +233,38 @@ describe('the token API is an app of its own', () => {
       [200, 200, 200, 401],
     );
     assert.ok(!svc.logs.join('').includes(TEST_API_KEY));
+  });
+});
+
+describe('ApiKeyVerifier', () => {
+  test('a lookup under way when a revocation is announced is neither joined nor cached', async () => {
+    let release!: () => void;
+    let reached!: () => void;
+    const lookupReached = new Promise<void>((resolve) => (reached = resolve));
+    let hold = true;
+    class HeldStore extends MemoryServiceStore {
+      override async hasApiKeyHash(hash: string): Promise<boolean> {
+        const answer = await super.hasApiKeyHash(hash);
+        if (hold) {
+          hold = false;
+          reached();
+          await new Promise<void>((resolve) => (release = resolve));
+        }
+        return answer;
+      }
+    }
+    const store = new HeldStore();
+    const { key, record } = await generateApiKey('backend', 0);
+    await store.addApiKey(record);
+    const keys = new ApiKeyVerifier(store, [], { cacheMs: 1000, clock: new ManualClock({ frozen: true }) });
+    const early = keys.verify(key);
+    await lookupReached; // it found the key live, and waits
+    await store.revokeApiKey(record.id);
+    keys.forgetLive(); // the revocation, announced
+    assert.equal(await keys.verify(key), false, 'a new check asks the store again');
+    release();
+    assert.equal(await early, true, 'it looked before the revocation');
+    assert.equal(keys.isKnownLive(key), false, 'but what it found is not kept');
+    assert.equal(await keys.verify(key), false);
   });
 });

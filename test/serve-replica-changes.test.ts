@@ -12,6 +12,7 @@ import { PostgresStore } from '../src/postgres/postgres-store.ts';
 import { generateApiKey } from '../src/server/api-keys.ts';
 import type { ServiceChange, ServiceStore } from '../src/server/service-store.ts';
 import { startTestEmulator } from './helpers/emulator.ts';
+import { pgbouncerSuite, startPgBouncer } from './helpers/pgbouncer.ts';
 import { admin, closeAdmin, postgresSuite, TEST_DATABASE_URL, testSchema } from './helpers/postgres.ts';
 import { connectAthlete, serveStores } from './helpers/serve.ts';
 
@@ -82,10 +83,10 @@ async function pair(t: TestContext) {
   return { emu, a, b, tag };
 }
 
-/** The backend of the connection named `name` that LISTENs. */
-async function listener(name: string): Promise<number> {
-  const { rows } = await admin().query(`SELECT pid FROM pg_stat_activity WHERE application_name = $1 AND query LIKE 'LISTEN%'`, [name]);
-  assert.equal(rows.length, 1, `one LISTEN connection named ${name}`);
+/** The backend of the replica's (named `name`) connection that LISTENs, other than `not`. */
+async function listener(name: string, not = 0): Promise<number> {
+  const { rows } = await admin().query(`SELECT pid FROM pg_stat_activity WHERE application_name = $1 AND pid <> $2`, [`${name} (change feed)`, not]);
+  assert.ok(rows.length >= 1, `a change feed connection of ${name}`);
   return Number(rows[0].pid);
 }
 
@@ -123,10 +124,38 @@ describe('replicas on PostgreSQL tell each other what they changed', postgresSui
     await dropped;
     const back = a.delivered.next((change) => change.kind === 'all');
     await back;
-    assert.notEqual(await listener(`sa_a_${tag}`), pid);
+    await listener(`sa_a_${tag}`, pid); // listening on another backend
     const told = a.delivered.next((change) => change.kind === 'athlete' && change.athleteId === 41);
     await b.service.athletes.revoked(41, 'deauthorized');
     await told;
     assert.equal((await a.api('/v1/athletes/41/token')).status, 410);
+  });
+});
+
+describe('behind PgBouncer in transaction mode', { ...postgresSuite, ...pgbouncerSuite }, () => {
+  test('LISTEN does not reach the connection: watch() says so, the service logs it and keeps its cache time', async (t) => {
+    const url = await startPgBouncer(t);
+    const schema = await testSchema(t);
+    const serviceStore = PostgresServiceStore.fromConnectionString(url, { schema });
+    t.after(() => serviceStore.close());
+    const error = await serviceStore.watch(() => {}).catch((e: unknown) => e);
+    assert.ok(error instanceof Error && error.name === 'StoreUnavailableError', String(error));
+    assert.match(error.message, /never came back/);
+    assert.match(error.message, /--cache-ms/);
+
+    const emu = await startTestEmulator(t);
+    const store = new PostgresStore({ connectionString: url }, { schema });
+    const other = PostgresServiceStore.fromConnectionString(url, { schema });
+    const served = await serveStores(t, emu, { store, serviceStore: other });
+    t.after(async () => {
+      await served.running.close(0);
+      await store.close();
+      await other.close();
+    });
+    // The service still works; it said why other replicas' changes take up to the cache time.
+    await assert.rejects(other.watch(() => {}));
+    const warned = served.logs.map((line) => JSON.parse(line)).find((line) => line.msg.startsWith('not watching'));
+    assert.match(String(warned?.reason), /never came back/);
+    assert.equal((await fetch(`${served.url}/healthz`)).status, 200);
   });
 });

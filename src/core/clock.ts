@@ -6,6 +6,12 @@ export interface Clock {
 /** The real clock. */
 export const systemClock: Clock = { now: () => Date.now() };
 
+/**
+ * A clock that never steps back (when the system time is set back, it does not follow): for
+ * spans such as how long a cached value may live. Its `now()` is not a date.
+ */
+export const monotonicClock: Clock = { now: () => performance.now() };
+
 /** Options for {@link ManualClock}. */
 export interface ManualClockOptions {
   /** Start time in ms since the epoch (default: now). */

@@ -41,7 +41,7 @@ export class PostgresServiceStore implements ServiceStore {
     this.#lockTimeoutMs = options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS;
   }
 
-  /** A store on its own pool (at most 5 connections). */
+  /** A store on its own pool (at most 6 connections: one of them LISTENs while {@link watch} is on). */
   static fromConnectionString(connectionString: string, options: PostgresServiceStoreOptions = {}): PostgresServiceStore {
     return new PostgresServiceStore(connectionString, options);
   }
@@ -148,7 +148,7 @@ export class PostgresServiceStore implements ServiceStore {
   /** LISTENs on one pooled connection (see {@link PostgresChangeFeed}) until {@link close}. */
   async watch(listener: (change: ServiceChange) => void): Promise<void> {
     this.#feed?.stop();
-    const feed = new PostgresChangeFeed(() => this.#usable(), this.#tables.schema, listener);
+    const feed = new PostgresChangeFeed(() => this.#usable(), this.#tables.schema, this.#target.label, listener);
     this.#feed = feed;
     try {
       await feed.begin();
@@ -209,7 +209,8 @@ export class PostgresServiceStore implements ServiceStore {
 
   async #migrate(): Promise<PgPool> {
     this.#pool ??= loadPg().then((pg) => {
-      const pool = new pg.Pool({ connectionString: this.#connectionString, max: 5, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, keepAlive: true });
+      // Six: five for queries, one for the change feed's LISTEN when the service watches.
+      const pool = new pg.Pool({ connectionString: this.#connectionString, max: 6, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, keepAlive: true });
       pool.on('error', () => {}); // a dropped idle connection; the next query reports an outage
       return pool;
     });

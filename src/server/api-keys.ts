@@ -50,6 +50,8 @@ export class ApiKeyVerifier {
   readonly #envHashes: Promise<string[]>;
   readonly #live: FreshCache<string, true>;
   readonly #lookups: SharedReads<string, boolean>;
+  /** Counts announced revocations: a lookup that overlapped one is not cached. */
+  #revocations = 0;
   /**
    * Hashes of keys presented lately: hashing is a third of a cached token request's CPU. Bounded
    * (cleared when full), so keys sprayed by a client cannot grow it; holds nothing the process
@@ -64,9 +66,14 @@ export class ApiKeyVerifier {
     this.#lookups = new SharedReads({ enabled: cache.cacheMs > 0 });
   }
 
-  /** Drops every key found live: one was revoked elsewhere (which one, the announcement does not say). */
+  /**
+   * Drops every key found live: one was revoked elsewhere (which one, the announcement does not
+   * say). Lookups under way may predate the revocation: they are neither cached nor joined.
+   */
   forgetLive(): void {
+    this.#revocations++;
     this.#live.clear();
+    this.#lookups.forget();
   }
 
   /** Whether `key` was found live less than `cacheMs` ago: the answer {@link verify} would give, without waiting. */
@@ -91,8 +98,10 @@ export class ApiKeyVerifier {
     for (const envHash of await this.#envHashes) found = constantTimeEqual(presented, envHash) || found;
     // The store is asked even when an environment key matched, so both take the same time.
     const hash = presented;
+    const revocations = this.#revocations;
     const stored = await this.#lookups.run(hash, () => this.#store.hasApiKeyHash(hash));
-    if (found || stored) this.#live.set(presented, true);
+    // An environment key cannot be revoked; a stored one found before a revocation was announced may be the revoked one.
+    if (found || (stored && revocations === this.#revocations)) this.#live.set(presented, true);
     return found || stored;
   }
 }

@@ -54,6 +54,8 @@ export interface AthleteTokensOptions {
   marginSeconds?: number;
   /** How long a token read from the store may be handed out again without reading it (ms; default 1000, 0: never). */
   cacheMs?: number;
+  /** What times that (default `clock`; a monotonic clock in production, so a clock set back does not stretch it). */
+  cacheClock?: Clock;
   /** Token managers kept (default 1000); past it, idle ones are dropped, oldest first. */
   maxManagers?: number;
 }
@@ -71,6 +73,8 @@ export class AthleteTokens {
   readonly #options: AthleteTokensOptions;
   readonly #margin: number;
   readonly #managers = new Map<string, TokenManager>();
+  /** Requests using each manager right now. */
+  readonly #users = new Map<TokenManager, number>();
   readonly #maxManagers: number;
   readonly #answers: FreshCache<number, TokenAnswer>;
   /** Counts this process's changes: a read that overlapped one is not cached (it may predate it). */
@@ -83,7 +87,7 @@ export class AthleteTokens {
     this.#margin = options.marginSeconds ?? DEFAULT_MARGIN_SECONDS;
     this.#maxManagers = options.maxManagers ?? DEFAULT_MAX_MANAGERS;
     const cacheMs = options.cacheMs ?? DEFAULT_CACHE_MS;
-    this.#answers = new FreshCache({ ttlMs: cacheMs, clock: options.clock });
+    this.#answers = new FreshCache({ ttlMs: cacheMs, clock: options.cacheClock ?? options.clock });
     this.#reads = new SharedReads({ enabled: cacheMs > 0 });
   }
 
@@ -104,15 +108,21 @@ export class AthleteTokens {
     if (!record) throw await this.#missing(athleteId);
     if (record.invalid) throw new AthleteGoneError(athleteId, 'refresh_token_invalid');
     if (record.tokens.expiresAt - this.#nowSeconds() > least) return this.#remember(answer(record.tokens, athleteId), changes);
-    const manager = this.#manager(key);
     try {
-      let tokens = await manager.getTokenSet();
-      // Past the default margin but short of what was asked: Strava renews a token with less than
-      // an hour left, so a forced refresh (shared by concurrent callers) gets a longer one.
-      if (tokens.expiresAt - this.#nowSeconds() <= minValid) tokens = await manager.refresh({ force: true });
+      const tokens = await this.#withManager(key, async (manager) => {
+        const tokens = await manager.getTokenSet();
+        // Past the default margin but short of what was asked: Strava renews a token with less
+        // than an hour left, so a forced refresh (shared by concurrent callers) gets a longer one.
+        return tokens.expiresAt - this.#nowSeconds() <= minValid ? manager.refresh({ force: true }) : tokens;
+      });
       return this.#remember(answer(tokens.toData(), athleteId), changes);
     } catch (error) {
       this.#options.metrics.refreshFailures.inc({ code: error instanceof Error && 'code' in error ? String(error.code) : 'unknown' });
+      if (error instanceof NotLoggedInError || error instanceof InvalidRefreshTokenError) {
+        // What any replica cached of this athlete is no good now: drop it here and there.
+        this.forgetCached(athleteId);
+        await this.#announce(athleteId);
+      }
       if (error instanceof NotLoggedInError) throw await this.#missing(athleteId);
       if (error instanceof InvalidRefreshTokenError) {
         this.#options.log('warn', 'refresh token refused by Strava', { athlete_id: athleteId, code: error.code });
@@ -156,7 +166,7 @@ export class AthleteTokens {
   /** Keeps tokens a callback obtained, replacing whatever was stored; a past revocation is forgotten. */
   async save(tokens: TokenSet, athleteId: number): Promise<void> {
     await this.#changing(athleteId, async () => {
-      await this.#manager(String(athleteId)).importTokens(tokens, { replace: true });
+      await this.#withManager(String(athleteId), (manager) => manager.importTokens(tokens, { replace: true }));
       await this.#options.serviceStore.clearAthleteStatus(athleteId);
     });
   }
@@ -220,14 +230,18 @@ export class AthleteTokens {
       await write();
     } finally {
       this.forgetCached(athleteId);
-      // The other replicas drop theirs now rather than when it expires (a store that can tell them).
-      await this.#options.serviceStore.announce?.({ kind: 'athlete', athleteId }).catch((error: unknown) => {
-        this.#options.log('warn', 'could not tell the other replicas of a change: they see it within the cache time', {
-          athlete_id: athleteId,
-          error: error instanceof Error ? error.name : typeof error,
-        });
-      });
+      await this.#announce(athleteId);
     }
+  }
+
+  /** The other replicas drop what they cached of the athlete now rather than when it expires (a store that can tell them). */
+  async #announce(athleteId: number): Promise<void> {
+    await this.#options.serviceStore.announce?.({ kind: 'athlete', athleteId }).catch((error: unknown) => {
+      this.#options.log('warn', 'could not tell the other replicas of a change: they see it within the cache time', {
+        athlete_id: athleteId,
+        error: error instanceof Error ? error.name : typeof error,
+      });
+    });
   }
 
   /**
@@ -236,12 +250,26 @@ export class AthleteTokens {
    */
   forgetCached(athleteId?: number): void {
     this.#changes++;
+    this.#reads.forget(athleteId);
     if (athleteId === undefined) this.#answers.clear();
     else this.#answers.delete(athleteId);
   }
 
   async #missing(athleteId: number): Promise<Error> {
     return (await this.#options.serviceStore.getAthleteStatus(athleteId)) ? new AthleteGoneError(athleteId, 'athlete_revoked') : new AthleteNotFoundError(athleteId);
+  }
+
+  /** Runs `fn` with the athlete's manager, which is not dropped meanwhile (see #dropIdleManagers). */
+  async #withManager<T>(key: string, fn: (manager: TokenManager) => Promise<T>): Promise<T> {
+    const manager = this.#manager(key);
+    this.#users.set(manager, (this.#users.get(manager) ?? 0) + 1);
+    try {
+      return await fn(manager);
+    } finally {
+      const users = this.#users.get(manager)! - 1;
+      if (users === 0) this.#users.delete(manager);
+      else this.#users.set(manager, users);
+    }
   }
 
   #manager(key: string): TokenManager {
@@ -266,14 +294,15 @@ export class AthleteTokens {
   }
 
   /**
-   * Forgets the oldest managers down to half the bound, skipping any that is not idle (it holds
-   * a refresh under way, or tokens its store failed to save). A dropped one is made again when
-   * its athlete next needs a refresh; the store's lock keeps that refresh single.
+   * Forgets the oldest managers down to half the bound, skipping any in use (a request is between
+   * asking for it and its answer) or not idle (it holds tokens its store failed to save). A dropped
+   * one is made again when its athlete next needs a refresh; the store's lock keeps that refresh
+   * single.
    */
   #dropIdleManagers(): void {
     for (const [key, manager] of this.#managers) {
       if (this.#managers.size < this.#maxManagers / 2) return;
-      if (manager.idle) this.#managers.delete(key);
+      if (manager.idle && !this.#users.has(manager)) this.#managers.delete(key);
     }
   }
 

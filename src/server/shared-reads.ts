@@ -22,9 +22,21 @@ export class SharedReads<K, V> {
     if (!this.#enabled) return read();
     let underway = this.#underway.get(key);
     if (underway === undefined) {
-      underway = read().finally(() => this.#underway.delete(key));
+      const started: Promise<V> = read().finally(() => {
+        if (this.#underway.get(key) === started) this.#underway.delete(key);
+      });
+      underway = started;
       this.#underway.set(key, underway);
     }
     return underway;
+  }
+
+  /**
+   * Lets later callers of `key` (of every key when undefined) start a read of their own: what is
+   * under way began before a change and may predate it. Its present callers still get it.
+   */
+  forget(key?: K): void {
+    if (key === undefined) this.#underway.clear();
+    else this.#underway.delete(key);
   }
 }

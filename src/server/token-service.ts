@@ -4,9 +4,10 @@
  */
 import { Hono } from 'hono';
 import { routePath } from 'hono/route';
-import { systemClock, type Clock } from '../core/clock.ts';
+import { monotonicClock, systemClock, type Clock } from '../core/clock.ts';
 import { STRAVA_API_BASE_URL, joinUrl } from '../core/endpoints.ts';
 import { defaultFetch, type FetchLike } from '../core/http.ts';
+import { StravaAuthError } from '../core/errors/strava-auth-error.ts';
 import type { OAuthConfig } from '../core/token-endpoint.ts';
 import type { TokenStore } from '../tokens/token-store.ts';
 import { ApiKeyVerifier } from './api-keys.ts';
@@ -85,6 +86,8 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
   const fetch = options.fetch ?? options.oauth.fetch ?? defaultFetch;
   const log = options.log ?? silentLog;
   const cacheMs = options.cacheMs ?? DEFAULT_CACHE_MS;
+  // Cache lifetimes on a clock that a system time set back cannot stretch, unless one was injected.
+  const cacheClock = clock === systemClock ? monotonicClock : clock;
   const metrics = new ServiceMetrics();
   const oauth: OAuthConfig = { ...options.oauth, clock, fetch };
   const store = new InstrumentedStore(options.store, (seconds) => metrics.lockWaits.observe(seconds));
@@ -98,9 +101,10 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
     metrics,
     log,
     cacheMs,
+    cacheClock,
     ...(options.marginSeconds === undefined ? {} : { marginSeconds: options.marginSeconds }),
   });
-  const keys = new ApiKeyVerifier(serviceStore, options.apiKeys ?? [], { cacheMs, clock });
+  const keys = new ApiKeyVerifier(serviceStore, options.apiKeys ?? [], { cacheMs, clock: cacheClock });
 
   if (cacheMs > 0) watchOtherReplicas(serviceStore, athletes, keys, log);
 
@@ -156,7 +160,11 @@ function watchOtherReplicas(serviceStore: ServiceStore, athletes: AthleteTokens,
       if (change.kind !== 'athlete') keys.forgetLive();
     })
     .catch((error: unknown) => {
-      log('warn', "not watching for other replicas' changes: they are seen within the cache time", { error: error instanceof Error ? error.name : typeof error });
+      // A StravaAuthError's message names the database (never its password) and what went wrong.
+      log('warn', "not watching for other replicas' changes: they are seen within the cache time", {
+        error: error instanceof Error ? error.name : typeof error,
+        ...(error instanceof StravaAuthError ? { reason: error.message } : {}),
+      });
     });
 }
 

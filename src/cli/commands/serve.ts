@@ -25,8 +25,9 @@ export const spec = {
 API key), Strava's webhooks mark revoked athletes (/webhook). Several replicas may share one
 PostgreSQL database. SIGTERM finishes the requests under way, then exits 0.
 A live API key and an athlete's token are answered from memory for --cache-ms after they are
-read. On PostgreSQL, replicas tell each other what they revoke (and serve keys revoke tells
-them), so it holds at once; on SQLite another process's change is seen within --cache-ms.
+read. On PostgreSQL (a direct or session-mode connection), replicas tell each other what they
+revoke, and serve keys revoke tells them, so it holds at once; on SQLite, or behind a pooler in
+transaction mode, another process's change is seen within --cache-ms.
 API keys: strava-auth serve keys create|list|revoke (see strava-auth serve keys --help).`,
   flags: {
     port: { type: 'string', value: 'N', description: 'port to listen on (default 8080; 0 picks a free one)' },
