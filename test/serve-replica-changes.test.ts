@@ -5,8 +5,11 @@
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
+import pg from 'pg';
 import { after, describe, test, type TestContext } from 'node:test';
 import type { Emulator } from '../src/emulator/index.ts';
+import { announceChange, PostgresChangeFeed } from '../src/postgres/postgres-change-feed.ts';
 import { PostgresServiceStore } from '../src/postgres/postgres-service-store.ts';
 import { PostgresStore } from '../src/postgres/postgres-store.ts';
 import { generateApiKey } from '../src/server/api-keys.ts';
@@ -140,22 +143,83 @@ describe('behind PgBouncer in transaction mode', { ...postgresSuite, ...pgbounce
     t.after(() => serviceStore.close());
     const error = await serviceStore.watch(() => {}).catch((e: unknown) => e);
     assert.ok(error instanceof Error && error.name === 'StoreUnavailableError', String(error));
-    assert.match(error.message, /never came back/);
+    assert.match(error.message, /did not arrive/);
     assert.match(error.message, /--cache-ms/);
 
     const emu = await startTestEmulator(t);
     const store = new PostgresStore({ connectionString: url }, { schema });
-    const other = PostgresServiceStore.fromConnectionString(url, { schema });
-    const served = await serveStores(t, emu, { store, serviceStore: other });
+    const served = await serveStores(t, emu, { store, serviceStore });
     t.after(async () => {
       await served.running.close(0);
       await store.close();
-      await other.close();
     });
-    // The service still works; it said why other replicas' changes take up to the cache time.
-    await assert.rejects(other.watch(() => {}));
-    const warned = served.logs.map((line) => JSON.parse(line)).find((line) => line.msg.startsWith('not watching'));
-    assert.match(String(warned?.reason), /never came back/);
+    // The service watches through the same store: its watch() failed as above, and it says so.
+    await serviceStore.watch(() => {}).catch(() => {});
+    const warned = served.logs.map((line) => JSON.parse(line)).find((line) => line.msg.startsWith('not hearing'));
+    assert.match(String(warned?.reason), /did not arrive/);
     assert.equal((await fetch(`${served.url}/healthz`)).status, 200);
+  });
+});
+
+/** A TCP relay to PostgreSQL whose open connections can be frozen: nothing more passes, nothing is closed (a NAT that forgot them). */
+async function freezableRelay(t: TestContext): Promise<{ url: string; freeze: () => void }> {
+  const target = new URL(TEST_DATABASE_URL);
+  const pairs: Array<[Socket, Socket]> = [];
+  const server = createServer((inbound) => {
+    const outbound = connect(Number(target.port || 5432), target.hostname);
+    inbound.pipe(outbound);
+    outbound.pipe(inbound);
+    const close = () => {
+      inbound.destroy();
+      outbound.destroy();
+    };
+    inbound.on('error', close).on('close', close);
+    outbound.on('error', close).on('close', close);
+    pairs.push([inbound, outbound]);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.after(() => {
+    for (const [a, b] of pairs) a.destroy(), b.destroy();
+    return new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+  const url = new URL(TEST_DATABASE_URL);
+  url.host = `127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    url: url.href,
+    freeze: () => {
+      for (const [a, b] of pairs) a.unpipe(b), b.unpipe(a), a.pause(), b.pause();
+    },
+  };
+}
+
+describe('PostgresChangeFeed', postgresSuite, () => {
+  test('a listening connection that goes silent (never closed) is found out by its heartbeat: lost, then back on a new one', async (t) => {
+    const schema = await testSchema(t);
+    const relay = await freezableRelay(t);
+    // The feed listens through the relay; probes and announcements go straight to the database.
+    const listening = new pg.Pool({ connectionString: relay.url, max: 2 });
+    const direct = new pg.Pool({ connectionString: TEST_DATABASE_URL, max: 2 });
+    listening.on('error', () => {});
+    t.after(async () => {
+      await listening.end();
+      await direct.end();
+    });
+    const pool = { connect: () => listening.connect(), query: (text: string, values?: unknown[]) => direct.query(text, values), end: async () => {} };
+    const delivered = new Delivered();
+    const feed = new PostgresChangeFeed(async () => pool as never, schema, 'test', (change) => delivered.push(change), { heartbeatMs: 50, probeTimeoutMs: 300 });
+    t.after(() => feed.stop());
+    await feed.begin();
+    const told = delivered.next((change) => change.kind === 'athlete' && change.athleteId === 5);
+    await announceChange(direct, schema, { kind: 'athlete', athleteId: 5 });
+    await told;
+
+    const lost = delivered.next((change) => change.kind === 'all' && change.reason === 'lost');
+    const back = delivered.next((change) => change.kind === 'all' && change.reason === 'back');
+    relay.freeze();
+    await lost;
+    await back;
+    const toldAgain = delivered.next((change) => change.kind === 'athlete' && change.athleteId === 6);
+    await announceChange(direct, schema, { kind: 'athlete', athleteId: 6 });
+    await toldAgain;
   });
 });

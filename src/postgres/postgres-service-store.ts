@@ -33,6 +33,8 @@ export class PostgresServiceStore implements ServiceStore {
   #pool: Promise<PgPool> | undefined;
   #ready: Promise<PgPool> | undefined;
   #feed: PostgresChangeFeed | undefined;
+  #watching: Promise<void> | undefined;
+  readonly #listeners = new Set<(change: ServiceChange) => void>();
 
   private constructor(connectionString: string, options: PostgresServiceStoreOptions) {
     this.#connectionString = connectionString;
@@ -145,21 +147,26 @@ export class PostgresServiceStore implements ServiceStore {
     }
   }
 
-  /** LISTENs on one pooled connection (see {@link PostgresChangeFeed}) until {@link close}. */
-  async watch(listener: (change: ServiceChange) => void): Promise<void> {
-    this.#feed?.stop();
-    const feed = new PostgresChangeFeed(() => this.#usable(), this.#tables.schema, this.#target.label, listener);
-    this.#feed = feed;
-    try {
-      await feed.begin();
-    } catch (error) {
-      throw toStoreError(error, this.#target, POSTGRES_SERVICE_SCHEMA_VERSION);
+  /** LISTENs on one pooled connection (see {@link PostgresChangeFeed}) for every listener, until {@link close}. */
+  watch(listener: (change: ServiceChange) => void): Promise<void> {
+    this.#listeners.add(listener);
+    if (!this.#feed) {
+      const feed = new PostgresChangeFeed(() => this.#usable(), this.#tables.schema, this.#target.label, (change) => {
+        for (const each of this.#listeners) each(change);
+      });
+      this.#feed = feed;
+      this.#watching = feed.begin().catch((error: unknown) => {
+        throw toStoreError(error, this.#target, POSTGRES_SERVICE_SCHEMA_VERSION);
+      });
     }
+    return this.#watching!;
   }
 
   async close(): Promise<void> {
     this.#feed?.stop();
     this.#feed = undefined;
+    this.#watching = undefined;
+    this.#listeners.clear();
     const pool = this.#pool;
     this.#pool = undefined;
     this.#ready = undefined;
@@ -210,7 +217,14 @@ export class PostgresServiceStore implements ServiceStore {
   async #migrate(): Promise<PgPool> {
     this.#pool ??= loadPg().then((pg) => {
       // Six: five for queries, one for the change feed's LISTEN when the service watches.
-      const pool = new pg.Pool({ connectionString: this.#connectionString, max: 6, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, keepAlive: true });
+      const pool = new pg.Pool({
+        connectionString: this.#connectionString,
+        max: 6,
+        connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+        // Probes after 30 s idle rather than the system's default (often two hours).
+        keepAlive: true,
+        keepAliveInitialDelayMillis: 30_000,
+      });
       pool.on('error', () => {}); // a dropped idle connection; the next query reports an outage
       return pool;
     });

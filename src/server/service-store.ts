@@ -83,11 +83,16 @@ export interface ServiceStore {
   /**
    * Optional: calls `listener` with each change any replica announces, and with `{ kind: 'all' }`
    * whenever some may have been missed (the watching connection was lost, or is back). Resolves
-   * once watching; watching ends with {@link close}.
+   * once watching; rejects when it cannot yet (and keeps trying). Several listeners may watch;
+   * watching ends with {@link close}.
    */
   watch?(listener: (change: ServiceChange) => void): Promise<void>;
   close(): Promise<void>;
 }
 
-/** What a replica tells the others it changed: one athlete's tokens or status, the API keys, or (possibly) anything. */
-export type ServiceChange = { kind: 'athlete'; athleteId: number } | { kind: 'keys' } | { kind: 'all' };
+/**
+ * What a replica tells the others it changed: one athlete's tokens or status, the API keys, or
+ * (possibly) anything; `reason` says why a watcher hands out 'all': it lost the connection it
+ * hears on, or hears again after that.
+ */
+export type ServiceChange = { kind: 'athlete'; athleteId: number } | { kind: 'keys' } | { kind: 'all'; reason?: 'lost' | 'back' };

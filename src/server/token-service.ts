@@ -158,10 +158,12 @@ function watchOtherReplicas(serviceStore: ServiceStore, athletes: AthleteTokens,
     .watch?.((change) => {
       if (change.kind !== 'keys') athletes.forgetCached(change.kind === 'athlete' ? change.athleteId : undefined);
       if (change.kind !== 'athlete') keys.forgetLive();
+      if (change.kind === 'all' && change.reason === 'lost') log('warn', "lost the connection that hears other replicas' changes: caches emptied, listening again when it can");
+      if (change.kind === 'all' && change.reason === 'back') log('info', "hearing other replicas' changes again");
     })
     .catch((error: unknown) => {
       // A StravaAuthError's message names the database (never its password) and what went wrong.
-      log('warn', "not watching for other replicas' changes: they are seen within the cache time", {
+      log('warn', "not hearing other replicas' changes yet (still trying): they are seen within the cache time", {
         error: error instanceof Error ? error.name : typeof error,
         ...(error instanceof StravaAuthError ? { reason: error.message } : {}),
       });

@@ -16,7 +16,8 @@ export const spec = {
   args: 'create|list|revoke [ID]',
   complete: ['create', 'list', 'revoke'],
   description: `API keys of the token service, kept in its database as SHA-256 hashes: a key is printed once,
-by create, and never again. Every replica sees a new or revoked key at once.`,
+by create, and never again. Every replica sees a new key at once, and a revoked one at once on
+PostgreSQL (within serve --cache-ms on SQLite, or behind a pooler in transaction mode).`,
   flags: {
     label: { type: 'string', value: 'TEXT', description: 'what the key is for (create; default "api key")' },
     db: { type: 'string', value: 'STORE', description: 'sqlite:FILE (default <config dir>/serve.db) or postgres://USER@HOST/DB', complete: 'files' },
