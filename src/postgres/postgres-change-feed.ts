@@ -101,9 +101,11 @@ export class PostgresChangeFeed {
     try {
       heard = await this.#listen();
     } catch (error) {
+      if (this.#stopped) return; // closed meanwhile: nothing to say
       this.#retryLater();
       throw error;
     }
+    if (this.#stopped) return;
     if (!heard) {
       this.#retryLater();
       throw this.#undelivered();
