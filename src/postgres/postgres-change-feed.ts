@@ -110,8 +110,7 @@ export class PostgresChangeFeed {
       this.#retryLater();
       throw this.#undelivered();
     }
-    this.#heartbeat = setInterval(() => void this.#checkHeard(), this.#timings.heartbeatMs);
-    this.#heartbeat.unref?.();
+    this.#startHeartbeat();
   }
 
   /** Stops listening, probing and retrying; the connection is closed rather than returned to the pool. */
@@ -193,6 +192,13 @@ export class PostgresChangeFeed {
     }
   }
 
+  /** Probes the listening connection every heartbeatMs from now on (once started, it runs until stop()). */
+  #startHeartbeat(): void {
+    if (this.#heartbeat) return;
+    this.#heartbeat = setInterval(() => void this.#checkHeard(), this.#timings.heartbeatMs);
+    this.#heartbeat.unref?.();
+  }
+
   /** The heartbeat: a listening connection whose probe does not arrive is treated as lost. */
   async #checkHeard(): Promise<void> {
     const listening = this.#listening;
@@ -227,8 +233,7 @@ export class PostgresChangeFeed {
         (heard) => {
           if (this.#stopped) return;
           if (!heard) return this.#retryLater();
-          this.#heartbeat ??= setInterval(() => void this.#checkHeard(), this.#timings.heartbeatMs);
-          this.#heartbeat.unref?.();
+          this.#startHeartbeat();
           this.#listener({ kind: 'all', reason: 'back' }); // changes made while away are unknown
         },
         () => this.#retryLater(),

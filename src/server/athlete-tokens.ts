@@ -120,8 +120,7 @@ export class AthleteTokens {
       this.#options.metrics.refreshFailures.inc({ code: error instanceof Error && 'code' in error ? String(error.code) : 'unknown' });
       if (error instanceof NotLoggedInError || error instanceof InvalidRefreshTokenError) {
         // What any replica cached of this athlete is no good now: drop it here and there.
-        this.forgetCached(athleteId);
-        await this.#announce(athleteId);
+        await this.#forgetEverywhere(athleteId);
       }
       if (error instanceof NotLoggedInError) throw await this.#missing(athleteId);
       if (error instanceof InvalidRefreshTokenError) {
@@ -229,13 +228,16 @@ export class AthleteTokens {
     try {
       await write();
     } finally {
-      this.forgetCached(athleteId);
-      await this.#announce(athleteId);
+      await this.#forgetEverywhere(athleteId);
     }
   }
 
-  /** The other replicas drop what they cached of the athlete now rather than when it expires (a store that can tell them). */
-  async #announce(athleteId: number): Promise<void> {
+  /**
+   * Drops what this replica cached of the athlete, and tells the others to drop theirs now rather
+   * than when it expires (through a store that can tell them).
+   */
+  async #forgetEverywhere(athleteId: number): Promise<void> {
+    this.forgetCached(athleteId);
     await this.#options.serviceStore.announce?.({ kind: 'athlete', athleteId }).catch((error: unknown) => {
       this.#options.log('warn', 'could not tell the other replicas of a change: they see it within the cache time', {
         athlete_id: athleteId,
@@ -245,8 +247,8 @@ export class AthleteTokens {
   }
 
   /**
-   * Drops the cached token of `athleteId` (of every athlete when undefined): it was changed
-   * elsewhere. A read under way is not cached either.
+   * Drops the cached token of `athleteId` (of every athlete when undefined): it changed, here or
+   * on another replica. A read under way is neither cached nor joined.
    */
   forgetCached(athleteId?: number): void {
     this.#changes++;

@@ -1,4 +1,5 @@
 import { Counter, Histogram, Registry } from 'prom-client';
+import { remembered } from '../core/remembered.ts';
 
 /**
  * The service's Prometheus metrics, in a registry of its own (several services in one process,
@@ -41,14 +42,8 @@ export class ServiceMetrics {
 
   /** Counts one answered request (on the hot path: the labelled series is kept, not rebuilt). */
   countRequest(method: string, route: string, status: number): void {
-    const key = `${method} ${status} ${route}`;
-    let series = this.#requestSeries.get(key);
-    if (series === undefined) {
-      series = this.requests.labels({ method, route, status });
-      // Routes are patterns and methods the few node parses, so this stays small; bounded anyway.
-      if (this.#requestSeries.size < 1000) this.#requestSeries.set(key, series);
-    }
-    series.inc();
+    // Routes are patterns and methods the few node parses, so this stays small; bounded anyway.
+    remembered(this.#requestSeries, `${method} ${status} ${route}`, 1000, () => this.requests.labels({ method, route, status })).inc();
   }
 
   /** The Prometheus text exposition. */

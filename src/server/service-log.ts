@@ -1,3 +1,5 @@
+import { remembered } from '../core/remembered.ts';
+
 /** Levels of a log line. */
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
@@ -30,13 +32,7 @@ export function jsonLog(write: (line: string) => void, clock: { now(): number } 
       if (!Object.hasOwn(fields, key)) continue;
       const value = fields[key];
       if (value === undefined) continue;
-      let name = names.get(key);
-      if (name === undefined) {
-        // A field named like a leading key replaces its value in place, and an index-like name goes
-        // first, in an object: such lines are written through one (null).
-        name = key === 'time' || key === 'level' || key === 'msg' || /^\d/.test(key) ? null : `,${JSON.stringify(key)}:`;
-        if (names.size < MAX_REMEMBERED_NAMES) names.set(key, name);
-      }
+      const name = remembered(names, key, MAX_REMEMBERED_NAMES, fieldName);
       if (name === null) return write(objectLine(lastTime, level, message, fields));
       line += name + (typeof value === 'string' ? JSON.stringify(value) : String(typeof value === 'number' && !Number.isFinite(value) ? null : value));
     }
@@ -46,6 +42,15 @@ export function jsonLog(write: (line: string) => void, clock: { now(): number } 
 
 /** Field names whose JSON {@link jsonLog} keeps (a log has a few dozen). */
 const MAX_REMEMBERED_NAMES = 256;
+
+/**
+ * How a field name goes into a line (`,"name":`), or null when the line must be written through an
+ * object: a field named like a leading key replaces its value in place, and an index-like name
+ * goes first.
+ */
+function fieldName(key: string): string | null {
+  return key === 'time' || key === 'level' || key === 'msg' || /^\d/.test(key) ? null : `,${JSON.stringify(key)}:`;
+}
 
 /** The line as JSON.stringify writes it from an object (what {@link jsonLog} writes, in the rare cases it cannot by hand). */
 function objectLine(time: string, level: LogLevel, message: string, fields: LogFields): string {

@@ -1,6 +1,7 @@
 import { createServer, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { deferContinue } from './read-body.ts';
+import { remembered } from '../../core/remembered.ts';
 import { isLoopbackHost } from './loopback-host.ts';
 import { checkRequest } from './request-guard.ts';
 import { RequestRejectedError } from './request-rejected-error.ts';
@@ -120,13 +121,7 @@ function rememberVerdicts(rule: (host: string, port: number) => boolean, max = 6
       verdicts.clear();
       verdictsPort = port;
     }
-    let verdict = verdicts.get(host);
-    if (verdict === undefined) {
-      verdict = rule(host, port);
-      if (verdicts.size >= max) verdicts.clear();
-      verdicts.set(host, verdict);
-    }
-    return verdict;
+    return remembered(verdicts, host, max, () => rule(host, port));
   };
 }
 

@@ -13,7 +13,11 @@ const BASE = 'http://127.0.0.1';
  * {@link RequestRejectedError}; never a TypeError.
  */
 export function parseRequestTarget(target: string | undefined, maxLength = MAX_TARGET_LENGTH): URL {
-  const checked = checkRequestTarget(target, maxLength);
+  return urlOf(checkRequestTarget(target, maxLength));
+}
+
+/** A target that passed {@link checkRequestTarget}, as a URL on this server. */
+function urlOf(checked: string): URL {
   let url: URL;
   try {
     url = new URL(checked, BASE);
@@ -51,6 +55,6 @@ export class RequestTarget {
 
   /** The target as a URL on this server; throws {@link RequestRejectedError} (400) if the parser disagrees. */
   get url(): URL {
-    return (this.#url ??= parseRequestTarget(this.raw));
+    return (this.#url ??= urlOf(this.raw));
   }
 }
